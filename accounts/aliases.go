@@ -1,0 +1,110 @@
+package accounts
+
+import (
+	"iter"
+	"net/http"
+	"time"
+
+	"github.com/coolset-go/sdk/internal/apierror"
+	"github.com/coolset-go/sdk/internal/core"
+	"github.com/coolset-go/sdk/internal/pagination"
+	"github.com/coolset-go/sdk/internal/requestconfig"
+)
+
+// Error is an answer of the API that was not a success: status, method, path
+// (never the query), the server's detail and field errors, Retry-After and the
+// raw body. Check for it with errors.As, or compare with the sentinels using
+// errors.Is:
+//
+//	var apiErr *accounts.Error
+//	if errors.As(err, &apiErr) && apiErr.StatusCode == 409 { ... }
+//	if errors.Is(err, accounts.ErrNotFound) { ... }
+type Error = apierror.Error
+
+// InputError is input the SDK refused before sending anything. Field names the
+// parameter as the API spells it, Reason the rule it broke. Several refused
+// fields come back joined with errors.Join; errors.As finds the first.
+type InputError = apierror.InputError
+
+// RedirectError reports a redirect the SDK refused to follow because it led
+// away from the base URL, where the credentials must not go.
+type RedirectError = core.RedirectError
+
+// ForeignLinkError reports a pagination link the SDK refused to follow because
+// it led away from the base URL.
+type ForeignLinkError = pagination.ForeignLinkError
+
+// NonFieldErrors is the key of Error.FieldErrors holding errors that belong to
+// no single field.
+const NonFieldErrors = apierror.NonFieldErrors
+
+// Sentinels for errors.Is.
+var (
+	// ErrUnauthorized matches a 401 answer.
+	ErrUnauthorized = apierror.ErrUnauthorized
+	// ErrForbidden matches a 403 answer.
+	ErrForbidden = apierror.ErrForbidden
+	// ErrNotFound matches a 404 answer.
+	ErrNotFound = apierror.ErrNotFound
+	// ErrRateLimited matches a 429 answer still refused after the retries.
+	ErrRateLimited = apierror.ErrRateLimited
+	// ErrInvalid matches a 400 answer and every *InputError.
+	ErrInvalid = apierror.ErrInvalid
+)
+
+// Page is one page of a list: its items, and the total count and links when
+// the server gives them (envelope answers; a bare-array answer has neither).
+type Page[T any] = pagination.Page[T]
+
+// RequestOption changes one call: every method takes them as trailing
+// arguments.
+type RequestOption = requestconfig.Option
+
+// WithHeader adds a header to the request, replacing any value the SDK would
+// set for the same name (except Authorization, which comes from the client's
+// credentials).
+func WithHeader(key, value string) RequestOption {
+	key = http.CanonicalHeaderKey(key)
+	return func(c *requestconfig.Config) {
+		if c.Header == nil {
+			c.Header = http.Header{}
+		}
+		c.Header.Add(key, value)
+	}
+}
+
+// WithMaxRetries sets this call's retry limit, overriding the client's
+// RetryPolicy; 0 disables retries.
+func WithMaxRetries(n int) RequestOption {
+	return func(c *requestconfig.Config) { c.MaxRetries = &n }
+}
+
+// WithTimeout bounds the whole call, retries and their waits included. The
+// context's own deadline still applies.
+func WithTimeout(d time.Duration) RequestOption {
+	return func(c *requestconfig.Config) { c.Timeout = d }
+}
+
+// WithPrefetch sets how many pages an All iterator may fetch ahead of the page
+// being read; a negative n fetches strictly one page at a time. Other calls
+// ignore it.
+func WithPrefetch(n int) RequestOption {
+	return func(c *requestconfig.Config) { c.Prefetch = n }
+}
+
+// Collect gathers every item of an iterator (such as a service's All) into a
+// slice, stopping at the first error, which it returns with the items
+// gathered so far.
+func Collect[T any](seq iter.Seq2[T, error]) ([]T, error) {
+	var out []T
+	for v, err := range seq {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// Ptr returns a pointer to v, for optional fields such as Limit: Ptr(50).
+func Ptr[T any](v T) *T { return &v }

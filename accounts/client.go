@@ -1,0 +1,275 @@
+package accounts
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/coolset-go/sdk/countries"
+	"github.com/coolset-go/sdk/internal/core"
+	"github.com/coolset-go/sdk/workspaces"
+	"golang.org/x/oauth2"
+)
+
+// Version is the SDK's version, sent in the default User-Agent.
+const Version = "0.1.0"
+
+// DefaultBaseURL is the production API's base URL.
+const DefaultBaseURL = "https://developers.coolset.com/api/"
+
+// Environment variables read by WithEnv.
+const (
+	EnvAPIKey  = "ACCOUNTS_API_KEY"
+	EnvBaseURL = "ACCOUNTS_BASE_URL"
+)
+
+// Client is the Accounts API client. Its services share one transport; a
+// Client is safe for concurrent use and should be reused.
+type Client struct {
+	// Countries reads country data.
+	Countries *countries.Service
+	// Workspaces lists the user's workspaces and switches the active one.
+	Workspaces *workspaces.Service
+	// UserConfig reads and changes the current user's configuration.
+	UserConfig *UserConfigService
+
+	core *core.Client
+}
+
+// settings collects the options of NewClient.
+type settings struct {
+	baseURL     string
+	apiKey      *string
+	scheme      string
+	tokenSource oauth2.TokenSource
+	httpClient  *http.Client
+	retry       RetryPolicy
+	userAgent   string
+	logger      *slog.Logger
+}
+
+// Option configures NewClient. An option given a bad value makes NewClient
+// fail with an error naming it.
+type Option func(*settings) error
+
+// NewClient returns a client configured by opts. Without options it talks to
+// DefaultBaseURL with no credentials; see WithAPIKey, WithTokenSource and
+// WithEnv. A malformed base URL or conflicting options are an error here,
+// never a panic later.
+func NewClient(opts ...Option) (*Client, error) {
+	s := settings{baseURL: DefaultBaseURL, scheme: "Bearer"}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&s); err != nil {
+			return nil, err
+		}
+	}
+	base, err := parseBaseURL(s.baseURL)
+	if err != nil {
+		return nil, err
+	}
+	ts := s.tokenSource
+	if s.apiKey != nil {
+		if ts != nil {
+			return nil, errors.New("accounts: WithAPIKey and WithTokenSource both given; choose one way to authenticate")
+		}
+		ts = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: *s.apiKey, TokenType: s.scheme})
+	} else if ts != nil {
+		ts = oauth2.ReuseTokenSource(nil, ts)
+	}
+	ua := s.userAgent
+	if ua == "" {
+		ua = "coolset-go-sdk/" + Version + " (accounts)"
+	}
+	cc, err := core.New(core.Config{
+		BaseURL:     base,
+		HTTPClient:  s.httpClient,
+		TokenSource: ts,
+		UserAgent:   ua,
+		Logger:      s.logger,
+		Retry:       s.retry,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("accounts: %w", err)
+	}
+	return &Client{
+		Countries:  countries.NewService(cc),
+		Workspaces: workspaces.NewService(cc),
+		UserConfig: &UserConfigService{c: cc},
+		core:       cc,
+	}, nil
+}
+
+// BaseURL returns the base URL the client sends requests to.
+func (c *Client) BaseURL() string { return c.core.BaseURL().String() }
+
+// CloseIdleConnections closes connections the client keeps open for reuse. It
+// does nothing when the client was given its own *http.Client.
+func (c *Client) CloseIdleConnections() { c.core.CloseIdleConnections() }
+
+// parseBaseURL checks a base URL and gives its path a trailing slash, so that
+// operation paths are appended below it.
+func parseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, fmt.Errorf("accounts: base URL: %w", redactURLError(err))
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, errors.New("accounts: base URL: scheme must be http or https")
+	case u.Host == "":
+		return nil, errors.New("accounts: base URL: no host")
+	case u.User != nil:
+		return nil, errors.New("accounts: base URL: must not hold credentials; use WithAPIKey or WithTokenSource")
+	case u.RawQuery != "" || u.Fragment != "":
+		return nil, errors.New("accounts: base URL: must not have a query or fragment")
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+		if u.RawPath != "" {
+			u.RawPath += "/"
+		}
+	}
+	return u, nil
+}
+
+// redactURLError keeps url.Parse's reason but not the URL it quotes, which
+// could hold credentials.
+func redactURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// WithAPIKey authenticates every request with an API key, sent as
+// "Authorization: Bearer <key>" (see WithAuthScheme). The key is never logged
+// or put in an error.
+func WithAPIKey(key string) Option {
+	return func(s *settings) error {
+		if strings.TrimSpace(key) == "" {
+			return errors.New("accounts: WithAPIKey: the key is empty")
+		}
+		s.apiKey = &key
+		return nil
+	}
+}
+
+// WithAuthScheme sets the scheme sent before the API key, "Bearer" by default;
+// "Token" suits Django REST framework's token authentication.
+func WithAuthScheme(scheme string) Option {
+	return func(s *settings) error {
+		if scheme == "" || strings.ContainsAny(scheme, " \t\r\n") {
+			return errors.New("accounts: WithAuthScheme: the scheme must be one word")
+		}
+		s.scheme = scheme
+		return nil
+	}
+}
+
+// WithTokenSource authenticates every request with tokens from ts (OAuth2).
+// The SDK caches the token until it expires. The SDK stops at once, without
+// retrying, when ts fails. A source that fetches tokens over the network keeps
+// the context it was built with: build it with a long-lived one, not a
+// request's.
+func WithTokenSource(ts oauth2.TokenSource) Option {
+	return func(s *settings) error {
+		if ts == nil {
+			return errors.New("accounts: WithTokenSource: nil token source")
+		}
+		s.tokenSource = ts
+		return nil
+	}
+}
+
+// WithBaseURL sets the API's base URL, such as
+// "https://api.coolset.com/_mock/accounts-api/". A missing trailing slash is
+// added. A URL that is not absolute http(s) is an error.
+func WithBaseURL(u string) Option {
+	return func(s *settings) error {
+		s.baseURL = u
+		return nil
+	}
+}
+
+// WithHTTPClient sends requests through hc (for proxies, mTLS or tracing). The
+// SDK copies hc and wraps the copy's transport; hc itself is not changed. The
+// SDK refuses redirects away from the base URL before hc's CheckRedirect runs.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(s *settings) error {
+		if hc == nil {
+			return errors.New("accounts: WithHTTPClient: nil client")
+		}
+		s.httpClient = hc
+		return nil
+	}
+}
+
+// RetryPolicy says how often and how long the SDK retries a request. Zero
+// fields take the defaults: 3 retries, waits from 500ms doubling up to 30s
+// with jitter, and a Retry-After honoured up to 60s.
+//
+// What is retried: connection errors and 429, 502, 503, 504 answers for GET,
+// HEAD, PUT and DELETE. POST and PATCH may have changed state, so they are
+// retried only when the server said it did nothing (429, or 503 with
+// Retry-After) or the connection failed before the request was written. 500 is
+// never retried, nor is a failed token fetch.
+type RetryPolicy = core.RetryPolicy
+
+// WithRetryPolicy sets the retry limit and waits.
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(s *settings) error {
+		if p.MinWait < 0 || p.MaxWait < 0 || p.MaxRetryAfter < 0 {
+			return errors.New("accounts: WithRetryPolicy: waits must not be negative")
+		}
+		s.retry = p
+		return nil
+	}
+}
+
+// WithUserAgent sets the User-Agent header, "coolset-go-sdk/<version>
+// (accounts)" by default.
+func WithUserAgent(ua string) Option {
+	return func(s *settings) error {
+		if strings.ContainsAny(ua, "\r\n") {
+			return errors.New("accounts: WithUserAgent: must be one line")
+		}
+		s.userAgent = ua
+		return nil
+	}
+}
+
+// WithLogger logs every attempt at debug level (method, path, status, attempt,
+// duration), retries at info level and transport failures at warn level. It
+// never logs query strings, headers or bodies. Without it the SDK is silent.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *settings) error {
+		s.logger = l
+		return nil
+	}
+}
+
+// WithEnv configures the client from the environment: the API key from
+// ACCOUNTS_API_KEY (required) and, when set, the base URL from
+// ACCOUNTS_BASE_URL. Options after it override what it read.
+func WithEnv() Option {
+	return func(s *settings) error {
+		key := os.Getenv(EnvAPIKey)
+		if key == "" {
+			return errors.New("accounts: WithEnv: " + EnvAPIKey + " is not set")
+		}
+		s.apiKey = &key
+		if u := os.Getenv(EnvBaseURL); u != "" {
+			s.baseURL = u
+		}
+		return nil
+	}
+}
+

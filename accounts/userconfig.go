@@ -1,0 +1,55 @@
+package accounts
+
+import (
+	"context"
+
+	"github.com/coolset-go/sdk/internal/core"
+	"github.com/coolset-go/sdk/internal/endpoints"
+)
+
+// UserConfig is the current user's configuration (operations 3 and 4).
+type UserConfig struct {
+	// Config is the user's configuration. The API leaves its shape open.
+	Config map[string]any `json:"config"`
+	// AvailableActions lists what the user can do in their current state, such
+	// as "sign_stakeholder_agreement".
+	AvailableActions []string `json:"available_actions"`
+	// CompanyType is the type of the user's active workspace.
+	CompanyType string `json:"company_type"`
+}
+
+// UserConfigPatch holds the changes to make to the user's configuration. Nil
+// fields are left unchanged.
+type UserConfigPatch struct {
+	// SignStakeholderAgreement set to true signs the stakeholder agreement.
+	SignStakeholderAgreement *bool `json:"sign_stakeholder_agreement,omitempty"`
+}
+
+// UserConfigService reads and changes the current user's configuration. Get
+// one from Client.UserConfig.
+type UserConfigService struct {
+	c *core.Client
+}
+
+// Get returns the current user's configuration (operation 3).
+func (s *UserConfigService) Get(ctx context.Context, opts ...RequestOption) (*UserConfig, error) {
+	var out UserConfig
+	if _, err := s.c.Do(ctx, &core.Request{Method: "GET", Path: endpoints.UserConfig}, &out, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Patch changes the current user's configuration (operation 4, PATCH) and
+// returns the configuration as it is afterwards. A nil patch sends an empty
+// object, changing nothing.
+func (s *UserConfigService) Patch(ctx context.Context, patch *UserConfigPatch, opts ...RequestOption) (*UserConfig, error) {
+	if patch == nil {
+		patch = &UserConfigPatch{}
+	}
+	var out UserConfig
+	if _, err := s.c.Do(ctx, &core.Request{Method: "PATCH", Path: endpoints.UserConfig, Body: patch}, &out, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

@@ -1,0 +1,123 @@
+// Package countries reads the Accounts API's country data: every ISO 3166-1
+// country with its name, codes, official name and flag.
+//
+// Use it through accounts.Client.Countries:
+//
+//	nl, err := client.Countries.Get(ctx, "NL")
+//	for c, err := range client.Countries.All(ctx, &countries.ListOptions{Search: "land"}) { ... }
+package countries
+
+import (
+	"context"
+	"errors"
+	"iter"
+
+	"github.com/coolset-go/sdk/internal/core"
+	"github.com/coolset-go/sdk/internal/endpoints"
+	"github.com/coolset-go/sdk/internal/pagination"
+	"github.com/coolset-go/sdk/internal/requestconfig"
+	"github.com/coolset-go/sdk/internal/validate"
+)
+
+// RequestOption changes one call; see the constructors in package accounts.
+type RequestOption = requestconfig.Option
+
+// Page is one page of a list; see accounts.Page.
+type Page[T any] = pagination.Page[T]
+
+// Country is one ISO 3166-1 country.
+type Country struct {
+	// Name is the country's short name, such as "Netherlands".
+	Name string `json:"name"`
+	// Alpha2 is the two-letter code, such as "NL".
+	Alpha2 string `json:"alpha_2"`
+	// Alpha3 is the three-letter code, such as "NLD".
+	Alpha3 string `json:"alpha_3"`
+	// Numeric is the three-digit code, such as "528".
+	Numeric string `json:"numeric"`
+	// OfficialName is the official name, such as "Kingdom of the Netherlands";
+	// nil when the country has none.
+	OfficialName *string `json:"official_name"`
+	// Flag is the flag emoji; nil when the server has none.
+	Flag *string `json:"flag"`
+}
+
+// ListOptions filters and pages the country list (operation 1). All fields are
+// optional; a zero field is not sent.
+type ListOptions struct {
+	// Search matches countries whose name contains the term, ignoring case.
+	Search string `url:"search,omitempty"`
+	// Name matches the exact country name.
+	Name string `url:"name,omitempty"`
+	// Alpha2 matches the two-letter code.
+	Alpha2 string `url:"alpha_2,omitempty"`
+	// Alpha3 matches the three-letter code.
+	Alpha3 string `url:"alpha_3,omitempty"`
+	// Numeric matches the numeric code, such as "840".
+	Numeric string `url:"numeric,omitempty"`
+	// Limit is the number of countries per page; nil lets the server choose
+	// (the whole list, for this operation).
+	Limit *int `url:"limit,omitempty"`
+	// Offset is the index of the first country to return.
+	Offset *int `url:"offset,omitempty"`
+}
+
+// Validate checks the options without sending anything.
+func (o *ListOptions) Validate() error {
+	if o == nil {
+		return nil
+	}
+	return errors.Join(validate.NonNegative("limit", o.Limit), validate.NonNegative("offset", o.Offset))
+}
+
+// Service reads countries. Get one from accounts.Client.Countries.
+type Service struct {
+	c *core.Client
+}
+
+// NewService is used by accounts.NewClient; use accounts.Client.Countries.
+func NewService(c *core.Client) *Service { return &Service{c: c} }
+
+func (s *Service) spec(opts *ListOptions, reqOpts []RequestOption) (pagination.Spec, error) {
+	if err := opts.Validate(); err != nil {
+		return pagination.Spec{}, err
+	}
+	q, err := core.EncodeQuery(opts, nil)
+	if err != nil {
+		return pagination.Spec{}, err
+	}
+	return pagination.Spec{Client: s.c, Path: endpoints.Countries, Query: q, Options: reqOpts}, nil
+}
+
+// List returns one page of countries (operation 1). The API answers a plain
+// array, so the page has no count or links; opts may be nil.
+func (s *Service) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Country], error) {
+	spec, err := s.spec(opts, reqOpts)
+	if err != nil {
+		return nil, err
+	}
+	return pagination.List[Country](ctx, spec)
+}
+
+// All iterates over every country that matches opts, fetching pages as the
+// loop goes; opts may be nil. Breaking out of the loop stops fetching.
+func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[*Country, error] {
+	spec, err := s.spec(opts, reqOpts)
+	if err != nil {
+		return pagination.Fail[*Country](err)
+	}
+	return pagination.All[Country](ctx, spec)
+}
+
+// Get returns one country by its identifier, the ISO alpha-2 code such as "NL"
+// (operation 2).
+func (s *Service) Get(ctx context.Context, id string, reqOpts ...RequestOption) (*Country, error) {
+	if err := validate.NotEmpty("id", id); err != nil {
+		return nil, err
+	}
+	var c Country
+	if _, err := s.c.Do(ctx, &core.Request{Method: "GET", Path: endpoints.Country(id)}, &c, reqOpts); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}

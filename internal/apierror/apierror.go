@@ -1,0 +1,271 @@
+// Package apierror defines the SDK's two error types: Error, an answer of the
+// API that was not a success, and InputError, input the SDK refused before
+// sending anything. Both are re-exported by the accounts package.
+package apierror
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// MaxBody is the most bytes of an error answer that are read and kept. The rest
+// of a larger body is discarded unread.
+const MaxBody = 1 << 20
+
+// maxExcerpt bounds the part of a non-JSON body quoted in an error message.
+const maxExcerpt = 256
+
+// NonFieldErrors is the key under which Django REST framework reports errors
+// that belong to no single field. Answers that are a bare list of messages are
+// filed under it too.
+const NonFieldErrors = "non_field_errors"
+
+// Sentinel errors for the common checks; use errors.Is. An *Error matches the
+// sentinel of its status code, and an *InputError matches ErrInvalid.
+var (
+	// ErrUnauthorized matches a 401 answer: missing, unknown or expired credentials.
+	ErrUnauthorized = errors.New("unauthorized")
+	// ErrForbidden matches a 403 answer: the credentials lack a permission.
+	ErrForbidden = errors.New("forbidden")
+	// ErrNotFound matches a 404 answer.
+	ErrNotFound = errors.New("not found")
+	// ErrRateLimited matches a 429 answer that was still refused after the
+	// allowed retries.
+	ErrRateLimited = errors.New("rate limited")
+	// ErrInvalid matches a 400 answer (the server refused the input) and every
+	// *InputError (the SDK refused it before sending).
+	ErrInvalid = errors.New("invalid input")
+)
+
+// Error is an answer of the API whose status was not a success.
+//
+// Its message names the method, the path (never the query string, which may
+// carry personal data) and the server's explanation; the raw body is kept in
+// Body, read up to MaxBody bytes.
+type Error struct {
+	// StatusCode is the HTTP status of the answer, such as 404.
+	StatusCode int
+	// Method is the HTTP method of the request, such as "GET".
+	Method string
+	// Path is the URL path of the request, without scheme, host or query.
+	Path string
+	// Detail is the server's "detail" message, or an excerpt of a body that was
+	// not JSON (an HTML page from a proxy, say).
+	Detail string
+	// Code is Django REST framework's error code when the answer had one.
+	Code string
+	// FieldErrors maps each rejected field to the server's messages about it.
+	// Errors not tied to one field are under NonFieldErrors; nested fields are
+	// flattened with dots and list indexes ("members[2].email").
+	FieldErrors map[string][]string
+	// RetryAfter is how long the server asked the client to wait (the
+	// Retry-After header), or zero.
+	RetryAfter time.Duration
+	// Header holds the answer's headers.
+	Header http.Header
+	// Body is the raw body of the answer, at most MaxBody bytes.
+	Body []byte
+}
+
+// Error describes the failure in one line.
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "accounts: %s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Detail != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Detail)
+	}
+	if len(e.FieldErrors) > 0 {
+		keys := make([]string, 0, len(e.FieldErrors))
+		for k := range e.FieldErrors {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		sep := ": "
+		if e.Detail != "" {
+			sep = "; "
+		}
+		for _, k := range keys {
+			b.WriteString(sep)
+			sep = "; "
+			b.WriteString(k)
+			b.WriteString(": ")
+			b.WriteString(strings.Join(e.FieldErrors[k], " "))
+		}
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
+	return b.String()
+}
+
+// Is reports whether the error's status matches one of the package's sentinels.
+func (e *Error) Is(target error) bool {
+	switch target {
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case ErrInvalid:
+		return e.StatusCode == http.StatusBadRequest
+	}
+	return false
+}
+
+// New builds an Error from an answer's status, headers and (bounded) body.
+func New(method, path string, status int, header http.Header, body []byte) *Error {
+	e := &Error{StatusCode: status, Method: method, Path: path, Header: header, Body: body}
+	e.RetryAfter, _ = ParseRetryAfter(header.Get("Retry-After"), time.Now())
+	parseBody(e, body)
+	return e
+}
+
+// ParseRetryAfter reads a Retry-After value: delay seconds or an HTTP date. A
+// date in the past gives zero. ok is false when the value is absent or unreadable.
+func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(24*time.Hour/time.Second)*365 {
+			secs = int64(24*time.Hour/time.Second) * 365
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	if d = t.Sub(now); d < 0 {
+		d = 0
+	}
+	return d, true
+}
+
+// parseBody fills Detail, Code and FieldErrors from one of Django REST
+// framework's error shapes, or an excerpt of a body that is not JSON.
+func parseBody(e *Error, body []byte) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return
+	}
+	var v any
+	if err := json.Unmarshal(trimmed, &v); err != nil {
+		e.Detail = Excerpt(trimmed)
+		return
+	}
+	switch v := v.(type) {
+	case string:
+		e.Detail = v
+	case []any:
+		addField(e, NonFieldErrors, v)
+	case map[string]any:
+		for k, val := range v {
+			switch k {
+			case "detail":
+				if s, ok := val.(string); ok {
+					e.Detail = s
+					continue
+				}
+			case "code":
+				if s, ok := val.(string); ok {
+					e.Code = s
+					continue
+				}
+			}
+			addField(e, k, val)
+		}
+	default:
+		e.Detail = Excerpt(trimmed)
+	}
+}
+
+// addField flattens one field's messages into FieldErrors.
+func addField(e *Error, key string, v any) {
+	switch v := v.(type) {
+	case nil:
+	case string:
+		appendMsg(e, key, v)
+	case []any:
+		for i, item := range v {
+			switch item := item.(type) {
+			case string:
+				appendMsg(e, key, item)
+			case map[string]any, []any:
+				addField(e, key+"["+strconv.Itoa(i)+"]", item)
+			case nil:
+			default:
+				appendMsg(e, key, fmt.Sprint(item))
+			}
+		}
+	case map[string]any:
+		for k, item := range v {
+			addField(e, key+"."+k, item)
+		}
+	default:
+		appendMsg(e, key, fmt.Sprint(v))
+	}
+}
+
+func appendMsg(e *Error, key, msg string) {
+	if e.FieldErrors == nil {
+		e.FieldErrors = make(map[string][]string)
+	}
+	e.FieldErrors[key] = append(e.FieldErrors[key], msg)
+}
+
+// Excerpt returns the start of a body as printable text of bounded length,
+// for quoting an unexpected answer in an error message.
+func Excerpt(b []byte) string {
+	b = bytes.TrimSpace(b)
+	cut := len(b) > maxExcerpt
+	if cut {
+		b = b[:maxExcerpt]
+		for len(b) > 0 && !utf8.Valid(b) {
+			b = b[:len(b)-1]
+		}
+	}
+	s := strings.Join(strings.Fields(strings.ToValidUTF8(string(b), "?")), " ")
+	if cut {
+		s += "..."
+	}
+	return s
+}
+
+// InputError reports input the SDK refused before sending a request.
+type InputError struct {
+	// Field is the name of the refused field as the API spells it, such as
+	// "limit" or "type__in".
+	Field string
+	// Reason says which rule the value broke.
+	Reason string
+}
+
+// Error names the field and the rule.
+func (e *InputError) Error() string {
+	return "accounts: invalid " + e.Field + ": " + e.Reason
+}
+
+// Is makes every InputError match ErrInvalid.
+func (e *InputError) Is(target error) bool { return target == ErrInvalid }
+
+// Invalid returns an InputError for field with a reason built like fmt.Sprintf.
+func Invalid(field, format string, args ...any) *InputError {
+	return &InputError{Field: field, Reason: fmt.Sprintf(format, args...)}
+}

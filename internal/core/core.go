@@ -1,0 +1,474 @@
+// Package core is the SDK's transport: it builds requests against the base URL,
+// authenticates them, retries them by the SDK's policy, logs them without
+// secrets and turns answers into values or *apierror.Error.
+//
+// The layers, outermost first:
+//
+//	retryablehttp.Client        retry decisions and waits (checkRetry)
+//	  http.Client (a copy)      redirects: same origin only (checkRedirect)
+//	    attemptTransport        counts attempts, logs method, path, status, duration
+//	      oauth2.Transport      sets Authorization from the token source
+//	        base RoundTripper   the caller's, or a pooled *http.Transport
+package core
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/coolset-go/sdk/internal/apierror"
+	"github.com/coolset-go/sdk/internal/requestconfig"
+	"github.com/google/go-querystring/query"
+	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/oauth2"
+)
+
+// Config is what core.New needs; the accounts package fills it from its options.
+type Config struct {
+	// BaseURL is absolute and its path ends in "/".
+	BaseURL *url.URL
+	// HTTPClient is the caller's client, or nil for the SDK's own. It is copied,
+	// never changed.
+	HTTPClient *http.Client
+	// TokenSource authenticates every request; nil sends no Authorization.
+	TokenSource oauth2.TokenSource
+	// UserAgent is sent on every request.
+	UserAgent string
+	// Logger receives one record per attempt and per retry; nil logs nothing.
+	Logger *slog.Logger
+	// Retry is the retry policy; zero fields take the defaults.
+	Retry RetryPolicy
+}
+
+// Client sends requests for every service of one accounts.Client. It is safe
+// for concurrent use.
+type Client struct {
+	base    *url.URL
+	baseStr string
+	ua      string
+	logger  *slog.Logger
+	policy  RetryPolicy
+	rc      *retryablehttp.Client
+	pooled  *http.Transport // the SDK's own transport, nil with a caller's client
+}
+
+// New builds a Client. It never changes cfg.HTTPClient.
+func New(cfg Config) (*Client, error) {
+	if cfg.BaseURL == nil || !cfg.BaseURL.IsAbs() || !strings.HasSuffix(cfg.BaseURL.Path, "/") {
+		return nil, errors.New("core: base URL must be absolute and end in /")
+	}
+	c := &Client{
+		base:    cfg.BaseURL,
+		baseStr: cfg.BaseURL.String(),
+		ua:      cfg.UserAgent,
+		logger:  cfg.Logger,
+		policy:  cfg.Retry.withDefaults(),
+	}
+
+	var hc http.Client
+	if cfg.HTTPClient != nil {
+		hc = *cfg.HTTPClient
+	} else {
+		c.pooled = newPooledTransport()
+		hc.Transport = c.pooled
+	}
+	base := hc.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	if cfg.TokenSource != nil {
+		base = &oauth2.Transport{Source: markedTokenSource{cfg.TokenSource}, Base: base}
+	}
+	hc.Transport = &attemptTransport{next: base, logger: cfg.Logger}
+	hc.CheckRedirect = c.redirectPolicy(hc.CheckRedirect)
+
+	rc := retryablehttp.NewClient()
+	rc.HTTPClient = &hc
+	rc.Logger = nil // retryablehttp's own log lines carry full URLs; ours do not.
+	rc.RetryMax = math.MaxInt32
+	rc.RetryWaitMin, rc.RetryWaitMax = 0, 0
+	rc.CheckRetry = c.checkRetry
+	rc.Backoff = func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 }
+	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
+	c.rc = rc
+	return c, nil
+}
+
+// newPooledTransport is http.DefaultTransport's configuration with more idle
+// connections per host, since iterators may fetch several pages at once.
+func newPooledTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 16
+	return t
+}
+
+// BaseURL returns the client's base URL; callers must not change it.
+func (c *Client) BaseURL() *url.URL { return c.base }
+
+// CloseIdleConnections closes idle connections of the SDK's own transport. It
+// does nothing when the caller supplied the HTTP client.
+func (c *Client) CloseIdleConnections() {
+	if c.pooled != nil {
+		c.pooled.CloseIdleConnections()
+	}
+}
+
+// Request describes one API call.
+type Request struct {
+	// Method is the HTTP method.
+	Method string
+	// Path is relative to the base URL and already escaped (see package endpoints).
+	Path string
+	// Query is encoded onto the URL; nil sends none.
+	Query url.Values
+	// URL, when set, is an absolute URL to call instead of Path and Query (a
+	// pagination link, already checked to be on the client's origin).
+	URL *url.URL
+	// Body is encoded as JSON when non-nil.
+	Body any
+}
+
+// Response is what the caller may need of a successful answer besides its body.
+type Response struct {
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// Header holds the answer's headers.
+	Header http.Header
+}
+
+// BodyDecoder is implemented by results that decode themselves from the raw
+// answer (the pagination engine's pages); others are decoded with encoding/json.
+type BodyDecoder interface {
+	DecodeBody(r io.Reader) error
+}
+
+// Do sends r, retrying by the policy, and decodes a 2xx answer into out (when
+// out is non-nil and the answer has a body). Any other answer becomes an
+// *apierror.Error. With the NoRedirect option a 3xx answer is returned as a
+// Response, not followed.
+func (c *Client) Do(ctx context.Context, r *Request, out any, opts []requestconfig.Option) (*Response, error) {
+	if ctx == nil {
+		return nil, errors.New("accounts: nil context")
+	}
+	cfg := requestconfig.Apply(opts)
+	if cfg.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, cfg.Timeout)
+		defer cancel()
+	}
+
+	u, err := c.url(r)
+	if err != nil {
+		return nil, err
+	}
+	var body []byte
+	if r.Body != nil {
+		if body, err = json.Marshal(r.Body); err != nil {
+			return nil, fmt.Errorf("accounts: encoding %s %s body: %w", r.Method, u.EscapedPath(), err)
+		}
+	}
+
+	st := &callState{
+		method:     r.Method,
+		path:       u.EscapedPath(),
+		idempotent: idempotent(r.Method),
+		maxRetries: c.policy.MaxRetries,
+		noRedirect: cfg.NoRedirect,
+	}
+	if cfg.MaxRetries != nil {
+		st.maxRetries = max(*cfg.MaxRetries, 0)
+	}
+	ctx = context.WithValue(ctx, stateKey{}, st)
+
+	var rawBody any // a nil []byte would still be sent as an empty body
+	if body != nil {
+		rawBody = body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, u.String(), rawBody)
+	if err != nil {
+		return nil, fmt.Errorf("accounts: building %s %s: %w", r.Method, st.path, sanitize(err))
+	}
+	req.Header.Set("Accept", "application/json")
+	if c.ua != "" {
+		req.Header.Set("User-Agent", c.ua)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, vs := range cfg.Header {
+		req.Header.Del(k)
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+
+	resp, err := c.rc.Do(req)
+	if err != nil {
+		if resp != nil {
+			closeBody(resp.Body)
+		}
+		return nil, c.transportError(ctx, st, err)
+	}
+	defer closeBody(resp.Body)
+
+	switch {
+	case resp.StatusCode >= 200 && resp.StatusCode < 300:
+	case st.noRedirect && resp.StatusCode >= 300 && resp.StatusCode < 400:
+		return &Response{StatusCode: resp.StatusCode, Header: resp.Header}, nil
+	default:
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, apierror.MaxBody))
+		e := apierror.New(r.Method, st.path, resp.StatusCode, resp.Header, b)
+		if st.refusedWait > 0 && e.RetryAfter == 0 {
+			e.RetryAfter = st.refusedWait
+		}
+		return nil, e
+	}
+
+	out2 := &Response{StatusCode: resp.StatusCode, Header: resp.Header}
+	if out == nil || resp.StatusCode == http.StatusNoContent {
+		return out2, nil
+	}
+	if err := decode(resp.Body, out); err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		return nil, fmt.Errorf("accounts: %s %s: decoding the answer: %w", r.Method, st.path, err)
+	}
+	return out2, nil
+}
+
+// decode reads one JSON value from r into out. An empty body is an error: a
+// caller that expects a value must not get a zero one silently.
+func decode(r io.Reader, out any) error {
+	if d, ok := out.(BodyDecoder); ok {
+		return d.DecodeBody(r)
+	}
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(out); err != nil {
+		if errors.Is(err, io.EOF) {
+			return io.ErrUnexpectedEOF
+		}
+		return err
+	}
+	return nil
+}
+
+// FirstByte returns the first byte of r that is not JSON white space, and a
+// reader that still yields it, so that a decoder can choose a shape.
+func FirstByte(r io.Reader) (byte, io.Reader, error) {
+	br, ok := r.(*bufio.Reader)
+	if !ok {
+		br = bufio.NewReader(r)
+	}
+	for {
+		b, err := br.ReadByte()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return 0, br, err
+		}
+		switch b {
+		case ' ', '\t', '\r', '\n':
+			continue
+		}
+		if err := br.UnreadByte(); err != nil {
+			return 0, br, err
+		}
+		return b, br, nil
+	}
+}
+
+// url builds the absolute URL of r. Paths are appended to the base URL's text,
+// so an escaped segment such as %2E%2E is never resolved as "go up".
+func (c *Client) url(r *Request) (*url.URL, error) {
+	if r.URL != nil {
+		return r.URL, nil
+	}
+	if strings.HasPrefix(r.Path, "/") || strings.Contains(r.Path, "?") || strings.Contains(r.Path, "#") {
+		return nil, fmt.Errorf("accounts: invalid request path %q", r.Path)
+	}
+	u, err := url.Parse(c.baseStr + r.Path)
+	if err != nil {
+		return nil, fmt.Errorf("accounts: invalid request path %q: %w", r.Path, err)
+	}
+	u.RawQuery = r.Query.Encode()
+	return u, nil
+}
+
+// SameBase reports whether u is on the client's scheme, host and base path, the
+// only URLs the SDK will send its credentials to.
+func (c *Client) SameBase(u *url.URL) bool {
+	return u != nil && u.User == nil &&
+		strings.EqualFold(u.Scheme, c.base.Scheme) &&
+		strings.EqualFold(u.Host, c.base.Host) &&
+		strings.HasPrefix(u.EscapedPath(), c.base.EscapedPath())
+}
+
+// EncodeQuery encodes an options struct (or a nil pointer to one) with
+// go-querystring and adds extra parameters, refusing an extra key that repeats
+// one of the struct's.
+func EncodeQuery(opts any, extra url.Values) (url.Values, error) {
+	v, err := query.Values(opts)
+	if err != nil {
+		return nil, fmt.Errorf("accounts: encoding query: %w", err)
+	}
+	for k, vs := range extra {
+		if k == "" {
+			return nil, apierror.Invalid("lookup", "a lookup needs a name")
+		}
+		if _, dup := v[k]; dup {
+			return nil, apierror.Invalid(k, "set both as a field and as a lookup by name")
+		}
+		v[k] = append([]string(nil), vs...)
+	}
+	return v, nil
+}
+
+// closeBody drains a little of an answer, so its connection can be reused, and
+// closes it.
+func closeBody(b io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(b, 4<<10))
+	_ = b.Close()
+}
+
+// transportError turns what retryablehttp returned without an answer into the
+// caller's error: the context's error when it ended, else the failure with the
+// query string removed from any URL it quotes.
+func (c *Client) transportError(ctx context.Context, st *callState, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return ctxErr
+	}
+	var te *tokenError
+	if errors.As(err, &te) {
+		return fmt.Errorf("accounts: %s %s: getting a token: %w", st.method, st.path, te.err)
+	}
+	return sanitize(err)
+}
+
+// sanitize removes query strings and user info from URLs quoted by err.
+func sanitize(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return &url.Error{Op: ue.Op, URL: redact(ue.URL), Err: ue.Err}
+	}
+	return err
+}
+
+// redact returns a URL without its query, fragment and user info.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if i := strings.IndexAny(raw, "?#"); i >= 0 {
+			return raw[:i]
+		}
+		return raw
+	}
+	u.RawQuery, u.Fragment, u.RawFragment, u.User = "", "", "", nil
+	return u.String()
+}
+
+// markedTokenSource marks its errors so that a failed token fetch is final,
+// never retried.
+type markedTokenSource struct{ src oauth2.TokenSource }
+
+func (m markedTokenSource) Token() (*oauth2.Token, error) {
+	t, err := m.src.Token()
+	if err != nil {
+		return nil, &tokenError{err: err}
+	}
+	return t, nil
+}
+
+// tokenError is a failure of the token source.
+type tokenError struct{ err error }
+
+func (e *tokenError) Error() string { return "getting a token: " + e.err.Error() }
+func (e *tokenError) Unwrap() error { return e.err }
+
+// attemptTransport counts the attempts of a call and logs each one.
+type attemptTransport struct {
+	next   http.RoundTripper
+	logger *slog.Logger
+}
+
+func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	st, _ := req.Context().Value(stateKey{}).(*callState)
+	attempt := 0
+	if st != nil {
+		attempt = int(st.attempts.Add(1))
+	}
+	if t.logger == nil {
+		return t.next.RoundTrip(req)
+	}
+	start := time.Now()
+	resp, err := t.next.RoundTrip(req)
+	attrs := []slog.Attr{
+		slog.String("method", req.Method),
+		slog.String("path", req.URL.EscapedPath()),
+		slog.Int("attempt", attempt),
+		slog.Duration("duration", time.Since(start)),
+	}
+	if err != nil {
+		var te *tokenError
+		msg := "transport error"
+		if errors.As(err, &te) {
+			msg = "token source error"
+		}
+		t.logger.LogAttrs(req.Context(), slog.LevelWarn, "accounts: request failed",
+			append(attrs, slog.String("error", msg))...)
+		return resp, err
+	}
+	t.logger.LogAttrs(req.Context(), slog.LevelDebug, "accounts: request", append(attrs, slog.Int("status", resp.StatusCode))...)
+	return resp, nil
+}
+
+// redirectPolicy follows a redirect only to the client's own scheme, host and
+// base path: oauth2.Transport sits below http.Client and would put the token
+// on any request. The caller's own CheckRedirect, if any, then decides.
+func (c *Client) redirectPolicy(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if st, _ := req.Context().Value(stateKey{}).(*callState); st != nil && st.noRedirect {
+			return http.ErrUseLastResponse
+		}
+		if !c.SameBase(req.URL) {
+			return &RedirectError{Location: redact(req.URL.String())}
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+}
+
+// RedirectError reports a redirect the SDK refused to follow because it led
+// away from the base URL.
+type RedirectError struct {
+	// Location is the refused target, without its query string.
+	Location string
+}
+
+func (e *RedirectError) Error() string {
+	return "refused a redirect away from the base URL to " + e.Location
+}
+
+// drainForRetry reads a little of a response that will be retried and closes
+// it, so the connection returns to the pool before the wait.
+func drainForRetry(resp *http.Response) {
+	if resp != nil && resp.Body != nil {
+		closeBody(resp.Body)
+		resp.Body = http.NoBody
+	}
+}

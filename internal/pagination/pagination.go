@@ -1,0 +1,323 @@
+// Package pagination is the SDK's one pagination engine. It reads every list
+// answer the API gives (a {count, next, previous, results} envelope, a bare
+// JSON array, or an object holding the items under another key) and walks any
+// list, limit/offset or page/page_size, as a lazy iterator.
+package pagination
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"net/url"
+	"strconv"
+
+	"github.com/coolset-go/sdk/internal/core"
+	"github.com/coolset-go/sdk/internal/requestconfig"
+)
+
+// Page is one page of a list.
+type Page[T any] struct {
+	// Results holds the page's items in the server's order.
+	Results []T
+	// Count is the total number of items across all pages, when the server
+	// said (envelope answers); nil otherwise.
+	Count *int
+	// Next is the absolute URL of the next page, or "" on the last page or when
+	// the server gives no links (bare arrays).
+	Next string
+	// Previous is the absolute URL of the previous page, or "".
+	Previous string
+}
+
+// Style is how a list is paged.
+type Style int
+
+const (
+	// LimitOffset lists take limit and offset parameters.
+	LimitOffset Style = iota
+	// PageNumber lists take page and page_size parameters.
+	PageNumber
+)
+
+// DefaultLimit is the page size All asks for when the caller set none and the
+// list answers a bare array, whose end can only be seen from a short page.
+const DefaultLimit = 100
+
+// maxPagesWithoutCount bounds a walk whose length the server never stated.
+const maxPagesWithoutCount = 1_000_000
+
+// Spec describes one list operation.
+type Spec struct {
+	// Client sends the requests.
+	Client *core.Client
+	// Path is the list's path, relative to the base URL.
+	Path string
+	// Query holds the caller's encoded options; All copies it.
+	Query url.Values
+	// Style says which parameters page the list.
+	Style Style
+	// ItemsKey names the member holding the items when the answer is an object
+	// other than the standard envelope; "" means "results".
+	ItemsKey string
+	// Options are the caller's per-request options.
+	Options []requestconfig.Option
+}
+
+// List fetches one page.
+func List[T any](ctx context.Context, s Spec) (*Page[T], error) {
+	p := &decodedPage[T]{itemsKey: s.ItemsKey}
+	if _, err := s.Client.Do(ctx, &core.Request{Method: "GET", Path: s.Path, Query: s.Query}, p, s.Options); err != nil {
+		return nil, err
+	}
+	return &p.Page, nil
+}
+
+// All returns an iterator over every item of the list, page after page. It
+// sends nothing until the loop starts, and stops fetching when the loop breaks.
+// A failure is yielded once, with the zero item, and ends the iteration.
+//
+// Items are yielded as pointers into the page just decoded; each page has its
+// own storage, so a pointer stays valid after the loop moves on.
+func All[T any](ctx context.Context, s Spec) iter.Seq2[*T, error] {
+	s.Query = cloneValues(s.Query)
+	s.Options = requestconfig.Clone(s.Options)
+	return func(yield func(*T, error) bool) {
+		w := walker[T]{spec: s, seen: map[string]bool{}}
+		if err := w.run(ctx, yield); err != nil {
+			yield(nil, err)
+		}
+	}
+}
+
+// Fail returns an iterator that yields err once; list methods return it when
+// their options are refused, so the error reaches the loop.
+func Fail[T any](err error) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		yield(zero, err)
+	}
+}
+
+// walker holds the state of one walk through a list.
+type walker[T any] struct {
+	spec    Spec
+	seen    map[string]bool // next links already followed
+	fetched int             // items received so far
+	pages   int
+}
+
+// run fetches pages and yields their items until the list ends, the loop
+// breaks (nil error) or something fails.
+func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
+	q := cloneValues(w.spec.Query)
+	var limit int // page length to expect on a bare-array walk; 0 when unknown
+	if q == nil {
+		q = url.Values{}
+	}
+	sizeKey, posKey := "limit", "offset"
+	if w.spec.Style == PageNumber {
+		sizeKey, posKey = "page_size", "page"
+	}
+	if v := q.Get(sizeKey); v != "" {
+		limit, _ = strconv.Atoi(v)
+	}
+	if w.spec.Style == LimitOffset && limit <= 0 {
+		// Without a limit a bare-array list may answer everything at once, or
+		// a server page whose length we cannot know; asking for one makes the
+		// end of the list visible as a short page.
+		limit = DefaultLimit
+		q.Set(sizeKey, strconv.Itoa(limit))
+	}
+
+	req := &core.Request{Method: "GET", Path: w.spec.Path, Query: q}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		p := &decodedPage[T]{itemsKey: w.spec.ItemsKey}
+		if _, err := w.spec.Client.Do(ctx, req, p, w.spec.Options); err != nil {
+			return err
+		}
+		w.pages++
+		w.fetched += len(p.Results)
+		if p.Count != nil && w.fetched > *p.Count {
+			return fmt.Errorf("accounts: %s: the server sent %d items, more than the count of %d it gave", w.spec.Path, w.fetched, *p.Count)
+		}
+		for i := range p.Results {
+			if !yield(&p.Results[i], nil) {
+				return nil
+			}
+		}
+
+		if p.envelope {
+			if p.Next == "" {
+				return nil
+			}
+			if p.Count != nil && w.fetched >= *p.Count {
+				return fmt.Errorf("accounts: %s: the server links to another page after all %d items it counted", w.spec.Path, *p.Count)
+			}
+			next, err := w.checkNext(p.Next)
+			if err != nil {
+				return err
+			}
+			if len(p.Results) == 0 {
+				return fmt.Errorf("accounts: %s: the server sent an empty page with a link to another", w.spec.Path)
+			}
+			req = &core.Request{Method: "GET", URL: next}
+			continue
+		}
+
+		// A bare array (or an object without links): the page's length tells
+		// whether there is more.
+		n := len(p.Results)
+		if n == 0 || (limit > 0 && n < limit) || (limit > 0 && n > limit) {
+			// Short: the end. Longer than asked: the server ignores paging and
+			// sent everything.
+			return nil
+		}
+		if limit == 0 {
+			limit = n // page/page_size with the server's own page size
+		}
+		if w.pages >= maxPagesWithoutCount {
+			return fmt.Errorf("accounts: %s: stopped after %d pages", w.spec.Path, w.pages)
+		}
+		q = cloneValues(q)
+		if w.spec.Style == PageNumber {
+			page := 1
+			if v := q.Get(posKey); v != "" {
+				page, _ = strconv.Atoi(v)
+			}
+			q.Set(posKey, strconv.Itoa(page+1))
+		} else {
+			offset, _ := strconv.Atoi(q.Get(posKey))
+			q.Set(posKey, strconv.Itoa(offset+n))
+		}
+		req = &core.Request{Method: "GET", Path: w.spec.Path, Query: q}
+	}
+}
+
+// checkNext parses a next link and refuses one that leaves the client's base
+// URL (the token would go with it) or that was already followed (a loop).
+func (w *walker[T]) checkNext(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("accounts: %s: unreadable next link: %w", w.spec.Path, err)
+	}
+	if !w.spec.Client.SameBase(u) {
+		return nil, &ForeignLinkError{Path: w.spec.Path, Link: redactLink(u)}
+	}
+	key := u.String()
+	if w.seen[key] {
+		return nil, fmt.Errorf("accounts: %s: the server sent the same next link twice; stopped to avoid a loop", w.spec.Path)
+	}
+	w.seen[key] = true
+	return u, nil
+}
+
+// ForeignLinkError reports a pagination link that leaves the client's base URL.
+type ForeignLinkError struct {
+	// Path is the list's path.
+	Path string
+	// Link is the refused link, without its query string.
+	Link string
+}
+
+func (e *ForeignLinkError) Error() string {
+	return "accounts: " + e.Path + ": refused to follow a next link away from the base URL: " + e.Link
+}
+
+func redactLink(u *url.URL) string {
+	c := *u
+	c.RawQuery, c.Fragment, c.RawFragment, c.User = "", "", "", nil
+	return c.String()
+}
+
+func cloneValues(v url.Values) url.Values {
+	if v == nil {
+		return nil
+	}
+	c := make(url.Values, len(v))
+	for k, vs := range v {
+		c[k] = append([]string(nil), vs...)
+	}
+	return c
+}
+
+// decodedPage decodes any list answer straight from the body.
+type decodedPage[T any] struct {
+	Page[T]
+	itemsKey string
+	envelope bool // the answer carried pagination links (count/next/previous)
+}
+
+// DecodeBody implements core.BodyDecoder.
+func (p *decodedPage[T]) DecodeBody(r io.Reader) error {
+	first, r, err := core.FirstByte(r)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(r)
+	switch first {
+	case '[':
+		return dec.Decode(&p.Results)
+	case '{':
+	default:
+		return fmt.Errorf("a list answer must be a JSON array or object, got %q", first)
+	}
+	if p.itemsKey == "" || p.itemsKey == "results" {
+		var env struct {
+			Count    *int    `json:"count"`
+			Next     *string `json:"next"`
+			Previous *string `json:"previous"`
+			Results  *[]T    `json:"results"`
+		}
+		env.Results = &p.Results
+		if err := dec.Decode(&env); err != nil {
+			return err
+		}
+		if env.Results == nil || p.Results == nil {
+			return errors.New(`the list answer has no "results"`)
+		}
+		p.Count, p.Next, p.Previous = env.Count, deref(env.Next), deref(env.Previous)
+		p.envelope = env.Count != nil || env.Next != nil || env.Previous != nil
+		return nil
+	}
+	var obj map[string]json.RawMessage
+	if err := dec.Decode(&obj); err != nil {
+		return err
+	}
+	raw, ok := obj[p.itemsKey]
+	if !ok {
+		return fmt.Errorf("the list answer has no %q", p.itemsKey)
+	}
+	if err := json.Unmarshal(raw, &p.Results); err != nil {
+		return err
+	}
+	for k, dst := range map[string]*string{"next": &p.Next, "previous": &p.Previous} {
+		if v, ok := obj[k]; ok {
+			var s *string
+			if err := json.Unmarshal(v, &s); err != nil {
+				return fmt.Errorf("%s: %w", k, err)
+			}
+			*dst = deref(s)
+			p.envelope = true
+		}
+	}
+	if v, ok := obj["count"]; ok {
+		if err := json.Unmarshal(v, &p.Count); err != nil {
+			return fmt.Errorf("count: %w", err)
+		}
+		p.envelope = true
+	}
+	return nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

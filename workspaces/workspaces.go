@@ -1,0 +1,222 @@
+// Package workspaces lists the workspaces (companies) the authenticated user
+// belongs to, their memberships, and switches the active workspace.
+//
+// Use it through accounts.Client.Workspaces. Filters are typed builders for the
+// Django lookups the API takes:
+//
+//	opts := workspaces.Where(
+//		workspaces.Name.IContains("green"),
+//		workspaces.Type.In(workspaces.TypeActive, workspaces.TypeTrial),
+//		workspaces.Country.In("NL", "BE"),
+//		workspaces.OrderBy(workspaces.FieldCreatedAt.Desc()),
+//	)
+//	for ws, err := range client.Workspaces.All(ctx, opts) { ... }
+package workspaces
+
+import (
+	"context"
+	"iter"
+	"time"
+
+	"github.com/coolset-go/sdk/internal/core"
+	"github.com/coolset-go/sdk/internal/endpoints"
+	"github.com/coolset-go/sdk/internal/pagination"
+	"github.com/coolset-go/sdk/internal/requestconfig"
+	"github.com/coolset-go/sdk/internal/validate"
+)
+
+// RequestOption changes one call; see the constructors in package accounts.
+type RequestOption = requestconfig.Option
+
+// Page is one page of a list; see accounts.Page.
+type Page[T any] = pagination.Page[T]
+
+// WorkspaceType is the kind of a workspace. The API knows the six Type*
+// constants; a ListOptions holding any other value is refused before sending.
+type WorkspaceType string
+
+// The workspace types the API knows.
+const (
+	TypeActive      WorkspaceType = "active"
+	TypeInactive    WorkspaceType = "inactive"
+	TypeTest        WorkspaceType = "test"
+	TypeDemo        WorkspaceType = "demo"
+	TypeTrial       WorkspaceType = "trial"
+	TypeStakeholder WorkspaceType = "stakeholder"
+)
+
+// Types returns every workspace type the API knows, in the API's order.
+func Types() []WorkspaceType {
+	return []WorkspaceType{TypeActive, TypeInactive, TypeTest, TypeDemo, TypeTrial, TypeStakeholder}
+}
+
+// Known reports whether t is one of the API's workspace types.
+func (t WorkspaceType) Known() bool {
+	switch t {
+	case TypeActive, TypeInactive, TypeTest, TypeDemo, TypeTrial, TypeStakeholder:
+		return true
+	}
+	return false
+}
+
+// Workspace is a workspace (a company) the user belongs to (operation 5).
+type Workspace struct {
+	// WorkspaceID is the workspace's id under the name the switch call uses.
+	WorkspaceID int `json:"workspace_id"`
+	// WorkspaceName is the workspace's name.
+	WorkspaceName string `json:"workspace_name"`
+	// WorkspaceLogo is the URL of the workspace's logo, or "".
+	WorkspaceLogo string `json:"workspace_logo"`
+	// ID is the company's id.
+	ID int `json:"id"`
+	// Name is the company's name.
+	Name string `json:"name"`
+	// Logo is the URL of the company's logo; nil when it has none.
+	Logo *string `json:"logo"`
+	// Type is the kind of workspace.
+	Type WorkspaceType `json:"type"`
+	// Country is the company's country code, such as "NL"; nil when unknown.
+	Country *string `json:"country"`
+	// MemberCount is the number of users in the workspace.
+	MemberCount int `json:"member_count"`
+	// IsMFAEnabled reports whether the workspace requires multi-factor
+	// authentication.
+	IsMFAEnabled bool `json:"is_mfa_enabled"`
+	// CreatedAt is when the workspace was created.
+	CreatedAt time.Time `json:"created_at"`
+	// UpdatedAt is when the workspace last changed.
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Membership is one workspace the current user is a member of, as listed by
+// ListMemberships (operation 11).
+type Membership struct {
+	// WorkspaceName is the workspace's name.
+	WorkspaceName string `json:"workspace_name"`
+	// WorkspaceID is the id to pass to Switch.
+	WorkspaceID int `json:"workspace_id"`
+	// MemberCount is the number of users in the workspace.
+	MemberCount int `json:"member_count"`
+	// IsMFAEnabled reports whether the workspace requires multi-factor
+	// authentication.
+	IsMFAEnabled bool `json:"is_mfa_enabled"`
+}
+
+// MembershipListOptions pages the membership list. Nil fields are not sent.
+type MembershipListOptions struct {
+	// Limit is the number of memberships per page.
+	Limit *int `url:"limit,omitempty"`
+	// Offset is the index of the first membership to return.
+	Offset *int `url:"offset,omitempty"`
+}
+
+// Validate checks the options without sending anything.
+func (o *MembershipListOptions) Validate() error {
+	if o == nil {
+		return nil
+	}
+	if err := validate.NonNegative("limit", o.Limit); err != nil {
+		return err
+	}
+	return validate.NonNegative("offset", o.Offset)
+}
+
+// SwitchResult is the server's answer to Switch.
+type SwitchResult struct {
+	// Message is the server's confirmation.
+	Message string `json:"message"`
+}
+
+// Service lists and switches workspaces. Get one from accounts.Client.Workspaces.
+type Service struct {
+	c *core.Client
+}
+
+// NewService is used by accounts.NewClient; use accounts.Client.Workspaces.
+func NewService(c *core.Client) *Service { return &Service{c: c} }
+
+func (s *Service) spec(opts *ListOptions, reqOpts []RequestOption) (pagination.Spec, error) {
+	if err := opts.Validate(); err != nil {
+		return pagination.Spec{}, err
+	}
+	var extra map[string][]string
+	if opts != nil {
+		extra = opts.Lookups
+	}
+	q, err := core.EncodeQuery(opts, extra)
+	if err != nil {
+		return pagination.Spec{}, err
+	}
+	return pagination.Spec{Client: s.c, Path: endpoints.Workspaces, Query: q, Options: reqOpts}, nil
+}
+
+// List returns one page of the user's workspaces (operation 5), with the total
+// count and links; opts may be nil. Options the API would misread (an unknown
+// type, a negative limit) are refused with an *accounts.InputError before
+// anything is sent.
+func (s *Service) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Workspace], error) {
+	spec, err := s.spec(opts, reqOpts)
+	if err != nil {
+		return nil, err
+	}
+	return pagination.List[Workspace](ctx, spec)
+}
+
+// All iterates over every workspace that matches opts, following the server's
+// links from page to page; opts may be nil. Breaking out of the loop stops
+// fetching.
+func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[*Workspace, error] {
+	spec, err := s.spec(opts, reqOpts)
+	if err != nil {
+		return pagination.Fail[*Workspace](err)
+	}
+	return pagination.All[Workspace](ctx, spec)
+}
+
+func (s *Service) membershipSpec(opts *MembershipListOptions, reqOpts []RequestOption) (pagination.Spec, error) {
+	if err := opts.Validate(); err != nil {
+		return pagination.Spec{}, err
+	}
+	q, err := core.EncodeQuery(opts, nil)
+	if err != nil {
+		return pagination.Spec{}, err
+	}
+	return pagination.Spec{Client: s.c, Path: endpoints.MyWorkspaces, Query: q, ItemsKey: "workspaces", Options: reqOpts}, nil
+}
+
+// ListMemberships returns one page of the workspaces the current user is a
+// member of (operation 11). The API gives no count or links for this list.
+func (s *Service) ListMemberships(ctx context.Context, opts *MembershipListOptions, reqOpts ...RequestOption) (*Page[Membership], error) {
+	spec, err := s.membershipSpec(opts, reqOpts)
+	if err != nil {
+		return nil, err
+	}
+	return pagination.List[Membership](ctx, spec)
+}
+
+// AllMemberships iterates over every workspace the current user is a member
+// of, advancing the offset page by page until a short page ends the list.
+func (s *Service) AllMemberships(ctx context.Context, opts *MembershipListOptions, reqOpts ...RequestOption) iter.Seq2[*Membership, error] {
+	spec, err := s.membershipSpec(opts, reqOpts)
+	if err != nil {
+		return pagination.Fail[*Membership](err)
+	}
+	return pagination.All[Membership](ctx, spec)
+}
+
+// Switch makes the workspace with the given id the user's active workspace
+// (operation 12). Take the id from Workspace.WorkspaceID or
+// Membership.WorkspaceID.
+func (s *Service) Switch(ctx context.Context, companyID int, reqOpts ...RequestOption) (*SwitchResult, error) {
+	if err := validate.Positive("company_id", companyID); err != nil {
+		return nil, err
+	}
+	body := struct {
+		CompanyID int `json:"company_id"`
+	}{companyID}
+	var out SwitchResult
+	if _, err := s.c.Do(ctx, &core.Request{Method: "POST", Path: endpoints.SwitchWorkspace, Body: body}, &out, reqOpts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
