@@ -272,4 +272,3 @@ func WithEnv() Option {
 		return nil
 	}
 }
-
