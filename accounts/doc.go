@@ -1,0 +1,36 @@
+// Package accounts is the Go client of the Coolset Accounts API: user
+// accounts, workspaces (companies), users, invitations, organizations and
+// country data.
+//
+// Create one Client and share it; it is safe for concurrent use:
+//
+//	client, err := accounts.NewClient(accounts.WithAPIKey(key))
+//	page, err := client.Workspaces.List(ctx, workspaces.Where(workspaces.Type.Exact(workspaces.TypeActive)))
+//	for ws, err := range client.Workspaces.All(ctx, nil) { ... }
+//
+// Every method takes a context.Context first and honours its cancellation,
+// also while waiting to retry, and takes trailing RequestOptions (WithHeader,
+// WithMaxRetries, WithTimeout, WithPrefetch).
+//
+// # Lists
+//
+// Each list has List, one page with the server's count and links when it
+// gives them, and All, an iterator over every item (iter.Seq2[*T, error]). All
+// sends nothing until the loop starts and stops fetching when the loop breaks.
+// It follows the server's next links only while they stay on the client's
+// scheme, host and base path; a repeated link or more items than the count is
+// an error, never an endless loop.
+//
+// # Errors
+//
+// An answer that is not a success is an *Error (errors.As), matching
+// ErrNotFound, ErrUnauthorized, ErrForbidden, ErrRateLimited or ErrInvalid
+// (errors.Is) by status. Input the SDK refuses before sending is an
+// *InputError naming the field. Errors never contain the credentials or a
+// query string.
+//
+// # Testing
+//
+// Package accountstest is an in-memory Accounts API server to run tests and
+// examples against.
+package accounts
