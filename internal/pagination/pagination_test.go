@@ -1,0 +1,403 @@
+package pagination_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/coolset-go/sdk/internal/core"
+	"github.com/coolset-go/sdk/internal/pagination"
+	"github.com/jarcoal/httpmock"
+)
+
+type item struct {
+	ID int `json:"id"`
+}
+
+const base = "https://api.test/api/"
+
+func newCore(t *testing.T) (*core.Client, *httpmock.MockTransport) {
+	t.Helper()
+	mt := httpmock.NewMockTransport()
+	mt.RegisterNoResponder(httpmock.NewNotFoundResponder(t.Fatal))
+	u, _ := url.Parse(base)
+	c, err := core.New(core.Config{BaseURL: u, HTTPClient: &http.Client{Transport: mt}, Retry: core.RetryPolicy{MaxRetries: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, mt
+}
+
+// items renders ids from..to-1 as a JSON array.
+func items(from, to int) string {
+	parts := make([]string, 0, max(to-from, 0))
+	for i := from; i < to; i++ {
+		parts = append(parts, fmt.Sprintf(`{"id":%d}`, i))
+	}
+	return "[" + strings.Join(parts, ",") + "]"
+}
+
+func collect(t *testing.T, seq func(func(*item, error) bool)) ([]int, error) {
+	t.Helper()
+	var ids []int
+	for it, err := range seq {
+		if err != nil {
+			return ids, err
+		}
+		ids = append(ids, it.ID)
+	}
+	return ids, nil
+}
+
+func checkIDs(t *testing.T, ids []int, n int) {
+	t.Helper()
+	if len(ids) != n {
+		t.Fatalf("got %d items, want %d", len(ids), n)
+	}
+	for i, id := range ids {
+		if id != i {
+			t.Fatalf("item %d has id %d", i, id)
+		}
+	}
+}
+
+// envelopeServer answers a list of total items with limit/offset or
+// page/page_size envelopes whose next links point back at base.
+func envelopeServer(t *testing.T, mt *httpmock.MockTransport, path string, total int, style pagination.Style) {
+	mt.RegisterResponder("GET", base+path, func(req *http.Request) (*http.Response, error) {
+		q := req.URL.Query()
+		var from, size int
+		if style == pagination.PageNumber {
+			size, _ = strconv.Atoi(q.Get("page_size"))
+			if size == 0 {
+				size = 10
+			}
+			page, _ := strconv.Atoi(q.Get("page"))
+			page = max(page, 1)
+			from = (page - 1) * size
+			q.Set("page", strconv.Itoa(page+1))
+		} else {
+			size, _ = strconv.Atoi(q.Get("limit"))
+			if size == 0 {
+				size = 10
+			}
+			from, _ = strconv.Atoi(q.Get("offset"))
+			q.Set("offset", strconv.Itoa(from+size))
+			q.Set("limit", strconv.Itoa(size))
+		}
+		to := min(from+size, total)
+		next := "null"
+		if to < total {
+			next = strconv.Quote(base + path + "?" + q.Encode())
+		}
+		return httpmock.NewStringResponse(200, fmt.Sprintf(`{"count":%d,"next":%s,"previous":null,"results":%s}`, total, next, items(from, to))), nil
+	})
+}
+
+// arrayServer answers a bare array sliced by limit/offset or page/page_size.
+func arrayServer(t *testing.T, mt *httpmock.MockTransport, path string, total int, style pagination.Style, seen *[]string) {
+	mt.RegisterResponder("GET", base+path, func(req *http.Request) (*http.Response, error) {
+		q := req.URL.Query()
+		*seen = append(*seen, req.URL.RawQuery)
+		var from, size int
+		if style == pagination.PageNumber {
+			size, _ = strconv.Atoi(q.Get("page_size"))
+			if size == 0 {
+				size = 7 // the server's own page size
+			}
+			page, _ := strconv.Atoi(q.Get("page"))
+			from = (max(page, 1) - 1) * size
+		} else {
+			from, _ = strconv.Atoi(q.Get("offset"))
+			size, _ = strconv.Atoi(q.Get("limit"))
+			if size == 0 {
+				size = total
+			}
+		}
+		return httpmock.NewStringResponse(200, items(min(from, total), min(from+size, total))), nil
+	})
+}
+
+func TestAllFollowsEnvelopeLinksInBothStyles(t *testing.T) {
+	for _, style := range []pagination.Style{pagination.LimitOffset, pagination.PageNumber} {
+		t.Run(fmt.Sprint(style), func(t *testing.T) {
+			c, mt := newCore(t)
+			envelopeServer(t, mt, "things", 95, style)
+			q := url.Values{"limit": {"20"}}
+			if style == pagination.PageNumber {
+				q = url.Values{"page_size": {"20"}}
+			}
+			ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Query: q, Style: style}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkIDs(t, ids, 95)
+			if n := mt.GetTotalCallCount(); n != 5 {
+				t.Errorf("%d requests, want 5", n)
+			}
+		})
+	}
+}
+
+func TestAllWalksBareArraysInBothStyles(t *testing.T) {
+	cases := []struct {
+		name  string
+		style pagination.Style
+		query url.Values
+		want  []string
+	}{
+		{"limit-offset, default limit", pagination.LimitOffset, nil,
+			[]string{"limit=100", "limit=100&offset=100", "limit=100&offset=200"}},
+		{"limit-offset, caller's limit", pagination.LimitOffset, url.Values{"limit": {"120"}, "offset": {"10"}},
+			[]string{"limit=120&offset=10", "limit=120&offset=130"}},
+		{"page, caller's size", pagination.PageNumber, url.Values{"page_size": {"100"}},
+			[]string{"page_size=100", "page=2&page_size=100", "page=3&page_size=100"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt := newCore(t)
+			var seen []string
+			arrayServer(t, mt, "things", 249, tc.style, &seen)
+			ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Query: tc.query, Style: tc.style}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			offset := 0
+			if tc.query.Get("offset") != "" {
+				offset = 10
+			}
+			if len(ids) != 249-offset || ids[0] != offset || ids[len(ids)-1] != 248 {
+				t.Fatalf("got %d items from %d to %d", len(ids), ids[0], ids[len(ids)-1])
+			}
+			if strings.Join(seen, " ") != strings.Join(tc.want, " ") {
+				t.Errorf("queries = %q, want %q", seen, tc.want)
+			}
+		})
+	}
+}
+
+func TestAllPageStyleWithServerPageSize(t *testing.T) {
+	c, mt := newCore(t)
+	var seen []string
+	arrayServer(t, mt, "things", 20, pagination.PageNumber, &seen)
+	ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Style: pagination.PageNumber}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkIDs(t, ids, 20)
+	if want := "  page=2 page=3"; strings.Join(seen, " ") != want[1:] {
+		t.Errorf("queries = %q", seen)
+	}
+}
+
+func TestAllStopsWhenServerIgnoresLimit(t *testing.T) {
+	c, mt := newCore(t)
+	mt.RegisterResponder("GET", base+"things", httpmock.NewStringResponder(200, items(0, 249)))
+	ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkIDs(t, ids, 249)
+	if n := mt.GetTotalCallCount(); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
+
+func TestAllItemsKeyObject(t *testing.T) {
+	c, mt := newCore(t)
+	mt.RegisterResponder("GET", base+"mine/", func(req *http.Request) (*http.Response, error) {
+		off, _ := strconv.Atoi(req.URL.Query().Get("offset"))
+		lim, _ := strconv.Atoi(req.URL.Query().Get("limit"))
+		return httpmock.NewStringResponse(200, `{"workspaces":`+items(off, min(off+lim, 250))+`}`), nil
+	})
+	ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "mine/", ItemsKey: "workspaces"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkIDs(t, ids, 250)
+	if n := mt.GetTotalCallCount(); n != 3 {
+		t.Errorf("%d requests, want 3", n)
+	}
+}
+
+func TestAllRefusesForeignNext(t *testing.T) {
+	for name, next := range map[string]string{
+		"other host":      "https://evil.test/api/things?offset=10",
+		"other scheme":    "http://api.test/api/things?offset=10",
+		"other base path": "https://api.test/other/things?offset=10",
+		"user info":       "https://user@api.test/api/things?offset=10",
+		"relative escape": "https://api.test/apix/things?offset=10",
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, mt := newCore(t)
+			mt.RegisterResponder("GET", base+"things", httpmock.NewStringResponder(200,
+				`{"count":20,"next":"`+next+`","previous":null,"results":`+items(0, 10)+`}`))
+			ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things"}))
+			var fe *pagination.ForeignLinkError
+			if !errors.As(err, &fe) {
+				t.Fatalf("err = %v, want ForeignLinkError", err)
+			}
+			if strings.Contains(err.Error(), "offset=10") {
+				t.Errorf("error quotes the link's query: %v", err)
+			}
+			if len(ids) != 10 || mt.GetTotalCallCount() != 1 {
+				t.Errorf("%d items, %d requests", len(ids), mt.GetTotalCallCount())
+			}
+		})
+	}
+}
+
+func TestAllStopsLoopingNext(t *testing.T) {
+	c, mt := newCore(t)
+	mt.RegisterResponder("GET", base+"things", func(req *http.Request) (*http.Response, error) {
+		// Every page links to page 2, so the second link repeats.
+		return httpmock.NewStringResponse(200, `{"count":1000,"next":"`+base+`things?offset=10","previous":null,"results":`+items(0, 10)+`}`), nil
+	})
+	_, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things"}))
+	if err == nil || !strings.Contains(err.Error(), "same next link twice") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := mt.GetTotalCallCount(); n != 2 {
+		t.Errorf("%d requests, want 2", n)
+	}
+}
+
+func TestAllRefusesMoreThanCount(t *testing.T) {
+	c, mt := newCore(t)
+	mt.RegisterResponder("GET", base+"things", httpmock.NewStringResponder(200,
+		`{"count":5,"next":"`+base+`things?offset=10","previous":null,"results":`+items(0, 10)+`}`))
+	_, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things"}))
+	if err == nil || !strings.Contains(err.Error(), "more than the count") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestAllRefusesLinkAfterCount(t *testing.T) {
+	c, mt := newCore(t)
+	mt.RegisterResponder("GET", base+"things", httpmock.NewStringResponder(200,
+		`{"count":10,"next":"`+base+`things?offset=10","previous":null,"results":`+items(0, 10)+`}`))
+	_, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things"}))
+	if err == nil || !strings.Contains(err.Error(), "after all 10 items") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestAllRefusesEmptyPageWithNext(t *testing.T) {
+	c, mt := newCore(t)
+	mt.RegisterResponder("GET", base+"things", httpmock.NewStringResponder(200,
+		`{"next":"`+base+`things?offset=10","previous":null,"results":[]}`))
+	_, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things"}))
+	if err == nil || !strings.Contains(err.Error(), "empty page") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestAllIsLazyAndBreakStopsFetching(t *testing.T) {
+	c, mt := newCore(t)
+	envelopeServer(t, mt, "things", 100, pagination.LimitOffset)
+	seq := pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Query: url.Values{"limit": {"10"}}})
+	if n := mt.GetTotalCallCount(); n != 0 {
+		t.Fatalf("All sent %d requests before the loop", n)
+	}
+	got := 0
+	for _, err := range seq {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got++; got == 15 { // in the second page of 10
+			break
+		}
+	}
+	if n := mt.GetTotalCallCount(); n != 2 {
+		t.Errorf("%d requests after breaking in page 2, want 2", n)
+	}
+}
+
+func TestAllYieldsErrorOnceAndStops(t *testing.T) {
+	c, mt := newCore(t)
+	mt.RegisterResponder("GET", base+"things", func(req *http.Request) (*http.Response, error) {
+		if req.URL.Query().Get("offset") == "" {
+			return httpmock.NewStringResponse(200, `{"count":30,"next":"`+base+`things?offset=10","previous":null,"results":`+items(0, 10)+`}`), nil
+		}
+		return httpmock.NewStringResponse(404, `{"detail":"Not found."}`), nil
+	})
+	var items, errs int
+	for _, err := range pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things"}) {
+		if err != nil {
+			errs++
+			continue // a well-behaved iterator ends after the error anyway
+		}
+		items++
+	}
+	if items != 10 || errs != 1 {
+		t.Errorf("items %d, errors %d", items, errs)
+	}
+}
+
+func TestAllCopiesTheQuery(t *testing.T) {
+	c, mt := newCore(t)
+	var seen []string
+	arrayServer(t, mt, "things", 5, pagination.LimitOffset, &seen)
+	q := url.Values{"search": {"a"}}
+	seq := pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Query: q})
+	q.Set("search", "changed")
+	if _, err := collect(t, seq); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 1 || seen[0] != "limit=100&search=a" {
+		t.Errorf("queries = %q", seen)
+	}
+	if q.Get("limit") != "" {
+		t.Error("All changed the caller's query")
+	}
+}
+
+func TestListDecodesEveryShape(t *testing.T) {
+	cases := map[string]struct {
+		body    string
+		key     string
+		n       int
+		count   *int
+		next    string
+		wantErr string
+	}{
+		"envelope":           {body: `{"count":3,"next":"` + base + `x?offset=2","previous":null,"results":[{"id":1},{"id":2}]}`, n: 2, count: ptr(3), next: base + "x?offset=2"},
+		"array":              {body: ` [{"id":1}]`, n: 1},
+		"items key":          {body: `{"workspaces":[{"id":1}]}`, key: "workspaces", n: 1},
+		"missing results":    {body: `{"count":3}`, wantErr: `no "results"`},
+		"null results":       {body: `{"count":3,"results":null}`, wantErr: `no "results"`},
+		"missing items key":  {body: `{"results":[]}`, key: "workspaces", wantErr: `no "workspaces"`},
+		"string":             {body: `"hello"`, wantErr: "must be a JSON array or object"},
+		"truncated":          {body: `{"count":3,"results":[{"id":1},`, wantErr: "unexpected EOF"},
+		"empty":              {body: ``, wantErr: "unexpected EOF"},
+		"wrong item type":    {body: `[{"id":"one"}]`, wantErr: "cannot unmarshal"},
+		"wrong count type":   {body: `{"count":"3","results":[]}`, wantErr: "cannot unmarshal"},
+		"items key bad next": {body: `{"workspaces":[],"next":3}`, key: "workspaces", wantErr: "next"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			c, mt := newCore(t)
+			mt.RegisterResponder("GET", base+"x", httpmock.NewStringResponder(200, tc.body))
+			p, err := pagination.List[item](context.Background(), pagination.Spec{Client: c, Path: "x", ItemsKey: tc.key})
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.Results) != tc.n || p.Next != tc.next || (p.Count == nil) != (tc.count == nil) || (p.Count != nil && *p.Count != *tc.count) {
+				t.Errorf("page = %+v", p)
+			}
+		})
+	}
+}
+
+func ptr(n int) *int { return &n }
