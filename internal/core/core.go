@@ -159,6 +159,9 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts []requestconf
 	if ctx == nil {
 		return nil, errors.New("accounts: nil context")
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	cfg := requestconfig.Apply(opts)
 	if cfg.Timeout > 0 {
 		var cancel context.CancelFunc
