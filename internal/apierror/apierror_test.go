@@ -1,0 +1,123 @@
+package apierror
+
+import (
+	"errors"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestNewParsesDRFShapes(t *testing.T) {
+	cases := []struct {
+		name   string
+		body   string
+		detail string
+		code   string
+		fields map[string][]string
+	}{
+		{"detail", `{"detail":"Not found."}`, "Not found.", "", nil},
+		{"detail and code", `{"detail":"Invalid token.","code":"token_not_valid"}`, "Invalid token.", "token_not_valid", nil},
+		{"field map", `{"email":["Enter a valid email address.","Too long."],"auth_group":["A valid integer is required."]}`, "", "",
+			map[string][]string{"email": {"Enter a valid email address.", "Too long."}, "auth_group": {"A valid integer is required."}}},
+		{"non_field_errors", `{"non_field_errors":["Owners cannot be invited."]}`, "", "",
+			map[string][]string{"non_field_errors": {"Owners cannot be invited."}}},
+		{"bare list", `["A pending invitation already exists."]`, "", "",
+			map[string][]string{"non_field_errors": {"A pending invitation already exists."}}},
+		{"bare string", `"Something went wrong."`, "Something went wrong.", "", nil},
+		{"field as string", `{"slug":"Already taken."}`, "", "", map[string][]string{"slug": {"Already taken."}}},
+		{"nested object", `{"company":{"country":["Invalid code."]}}`, "", "", map[string][]string{"company.country": {"Invalid code."}}},
+		{"list of objects", `{"members":[{},{"email":["Bad."]}]}`, "", "", map[string][]string{"members[1].email": {"Bad."}}},
+		{"detail not a string", `{"detail":{"reason":["x"]}}`, "", "", map[string][]string{"detail.reason": {"x"}}},
+		{"numbers", `{"limit":[5]}`, "", "", map[string][]string{"limit": {"5"}}},
+		{"html", "<html>\n<body><h1>502 Bad Gateway</h1></body>\n</html>", "<html> <body><h1>502 Bad Gateway</h1></body> </html>", "", nil},
+		{"empty", ``, "", "", nil},
+		{"number", `42`, "42", "", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := New("POST", "/api/accounts/invite/", 400, http.Header{}, []byte(tc.body))
+			if e.Detail != tc.detail || e.Code != tc.code || !reflect.DeepEqual(e.FieldErrors, tc.fields) {
+				t.Errorf("got detail %q code %q fields %v", e.Detail, e.Code, e.FieldErrors)
+			}
+			if string(e.Body) != tc.body {
+				t.Errorf("body not kept")
+			}
+		})
+	}
+}
+
+func TestErrorMessage(t *testing.T) {
+	e := New("POST", "/api/x/", 400, http.Header{"Retry-After": {"3"}}, []byte(`{"detail":"Bad.","b":["two"],"a":["one","more"]}`))
+	want := "accounts: POST /api/x/: 400 Bad Request: Bad.; a: one more; b: two (retry after 3s)"
+	if got := e.Error(); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	e = New("GET", "/api/y", 404, http.Header{}, nil)
+	if got := e.Error(); got != "accounts: GET /api/y: 404 Not Found" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestExcerptIsBounded(t *testing.T) {
+	body := []byte("<html>" + strings.Repeat("é", 10000) + "</html>")
+	e := New("GET", "/p", 502, http.Header{}, body)
+	if n := len(e.Detail); n > maxExcerpt+3 || !strings.HasSuffix(e.Detail, "...") {
+		t.Errorf("excerpt of %d bytes: %q", n, e.Detail[:20])
+	}
+	if !strings.HasPrefix(e.Detail, "<html>é") {
+		t.Errorf("excerpt = %q", e.Detail[:20])
+	}
+	if got := Excerpt([]byte("a\x00\xffb")); got != "a\x00?b" {
+		t.Errorf("invalid UTF-8 excerpt = %q", got)
+	}
+}
+
+func TestSentinels(t *testing.T) {
+	for status, target := range map[int]error{401: ErrUnauthorized, 403: ErrForbidden, 404: ErrNotFound, 429: ErrRateLimited, 400: ErrInvalid} {
+		e := New("GET", "/p", status, http.Header{}, nil)
+		if !errors.Is(e, target) {
+			t.Errorf("%d does not match %v", status, target)
+		}
+		for _, other := range []error{ErrUnauthorized, ErrForbidden, ErrNotFound, ErrRateLimited, ErrInvalid} {
+			if other != target && errors.Is(e, other) {
+				t.Errorf("%d matches %v", status, other)
+			}
+		}
+	}
+	if errors.Is(New("GET", "/p", 500, http.Header{}, nil), ErrInvalid) {
+		t.Error("500 matches ErrInvalid")
+	}
+	ie := Invalid("limit", "must not be negative, got %d", -1)
+	if !errors.Is(ie, ErrInvalid) || errors.Is(ie, ErrNotFound) {
+		t.Error("InputError sentinel matching is wrong")
+	}
+	if ie.Error() != "accounts: invalid limit: must not be negative, got -1" {
+		t.Errorf("message = %q", ie.Error())
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"", 0, false},
+		{"7", 7 * time.Second, true},
+		{" 0 ", 0, true},
+		{"-3", 0, false},
+		{"soon", 0, false},
+		{"Mon, 23 Nov 2026 12:00:30 GMT", 30 * time.Second, true},
+		{"Mon, 23 Nov 2026 11:00:00 GMT", 0, true},
+		{"99999999999999", 365 * 24 * time.Hour, true},
+	}
+	for _, tc := range cases {
+		got, ok := ParseRetryAfter(tc.in, now)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("%q: got %v %v, want %v %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
