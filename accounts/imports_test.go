@@ -1,0 +1,62 @@
+package accounts_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestImportDirection keeps the package graph one-way: accounts imports the
+// resource packages, they import only internal packages, internal packages
+// import no public package, and accountstest imports no SDK package but the
+// endpoint table.
+func TestImportDirection(t *testing.T) {
+	const mod = "github.com/coolset-go/sdk/"
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, mod+"...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	kind := func(p string) string {
+		switch rel := strings.TrimPrefix(p, mod); {
+		case !strings.HasPrefix(p, mod):
+			return "external"
+		case rel == "accounts":
+			return "root"
+		case rel == "accounts/accountstest":
+			return "server"
+		case strings.HasPrefix(rel, "internal/"):
+			return "internal"
+		case strings.HasPrefix(rel, "examples/"):
+			return "example"
+		default:
+			return "resource"
+		}
+	}
+	allowed := map[string]map[string]bool{
+		"root":     {"resource": true, "internal": true},
+		"resource": {"internal": true},
+		"internal": {"internal": true},
+		"server":   {},
+		"example":  {"root": true, "resource": true, "server": true},
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) < 5 {
+		t.Fatalf("go list found only %d packages", len(lines))
+	}
+	for _, line := range lines {
+		f := strings.Fields(line)
+		from := f[0]
+		for _, to := range f[1:] {
+			k := kind(to)
+			if k == "external" {
+				continue
+			}
+			if kind(from) == "server" && to == mod+"internal/endpoints" {
+				continue
+			}
+			if !allowed[kind(from)][k] {
+				t.Errorf("%s imports %s (%s -> %s is not allowed)", from, to, kind(from), k)
+			}
+		}
+	}
+}
