@@ -1,0 +1,81 @@
+// Package accountstest is an in-memory Accounts API: a real HTTP server
+// (net/http/httptest) that answers like the API, with Django REST framework's
+// behaviour, for tests and examples.
+//
+//	srv := accountstest.NewServer()
+//	defer srv.Close()
+//	client, err := accounts.NewClient(
+//		accounts.WithBaseURL(srv.URL()),
+//		accounts.WithAPIKey(accountstest.OwnerToken),
+//	)
+//
+// # Users and tokens
+//
+// Three users, each with a token sent as "Authorization: Bearer <token>" (the
+// "Token" scheme works too):
+//
+//   - OwnerToken: OWNER of every workspace.
+//   - AdminToken: ADMIN of about 50 workspaces (every 24th, by default).
+//   - MemberToken: MEMBER of about 5 workspaces.
+//
+// Each user's active workspace is initially their first. A missing header
+// answers 401 "Authentication credentials were not provided.", an unknown
+// token 401 "Invalid token.".
+//
+// # Data
+//
+// Generated from a seed (WithSeed, default DefaultSeed), so the same seed gives
+// the same data: 1,200 workspaces (WithWorkspaceCount) with ids 1..n, names
+// such as "Green Harbor BV" from small word lists (names repeat), all six types
+// (about 40% active; the first six workspaces take one type each), a country
+// code from 40 countries or null (about 5%), a logo for about 70%, member
+// counts, MFA flags and creation times from 2019 on, rendered with
+// microseconds as Django REST framework does.
+//
+// Countries are every ISO 3166-1 entry of Debian's iso-codes data
+// (data/iso_3166-1.json, LGPL-2.1-or-later; see data/README.md): name, alpha-2,
+// alpha-3, numeric, official name (null when the data has none) and flag.
+//
+// # Operations answered
+//
+//   - GET accounts/countries: a bare JSON array; search (name, ignoring case),
+//     name, alpha_2, alpha_3, numeric; sliced by limit/offset when given, else
+//     every country.
+//   - GET accounts/countries/{alpha-2}: one country, or 404.
+//   - GET and PATCH accounts/user-config: config (active_workspace_id, role,
+//     stakeholder_agreement_signed), available_actions
+//     ("sign_stakeholder_agreement" while the active workspace is a stakeholder
+//     one and the agreement is unsigned; "switch_workspace" with more than one
+//     membership) and company_type (the active workspace's type). PATCH takes
+//     sign_stakeholder_agreement.
+//   - GET accounts/workspaces: the user's workspaces in a
+//     {count, next, previous, results} envelope; limit (default 100,
+//     WithPageSize; at most MaxLimit) and offset; absolute next/previous links
+//     built from the request's host; every django-filter lookup of the API
+//     (name, name__icontains, name__istartswith, name__iendswith, type,
+//     type__in, type__exclude, country, country__icontains,
+//     country__istartswith, country__iendswith, country__in; case-insensitive
+//     lookups ignore case, __in takes one comma-separated value, empty values
+//     are ignored, an unknown type is 400), search (name, ignoring case) and
+//     ordering (id, name, type, country, member_count, created_at, updated_at;
+//     "-" for descending; unknown fields ignored; ties by id; a null country
+//     sorts last ascending, as in PostgreSQL).
+//   - GET accounts/users/me/workspaces/: {"workspaces": [...]} sliced by
+//     limit/offset, without count or links.
+//   - POST accounts/users/me/switch-workspace/: {"company_id": n} changes the
+//     user's active workspace; 400 with a field error when it is missing, not
+//     an integer, or not one of the user's workspaces.
+//
+// # Django REST framework behaviour
+//
+// Errors use DRF's shapes: {"detail": "..."} for 401, 404, 405 (with an Allow
+// header), 413 and 415; a field map for 400. A body that is not
+// application/json is 415, malformed JSON is 400, a body over MaxBody is 413. A
+// path no view serves is 404 with Django's HTML page. Routing is on the escaped
+// path with exact trailing slashes, so an identifier such as "%2E%2E" is looked
+// up as "..", never resolved.
+//
+// The server records every request (Requests) and exposes its data
+// (Workspaces, MembershipsOf, ActiveWorkspace, Countries) so that tests can
+// compute expected answers. It is safe for concurrent use.
+package accountstest

@@ -1,0 +1,109 @@
+package accountstest
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// positiveInt reads a query parameter the way Django REST framework's
+// paginators do: a positive integer (zero allowed unless strict), else def.
+func positiveInt(q url.Values, key string, strict bool, def int) int {
+	v, err := strconv.Atoi(q.Get(key))
+	if err != nil || v < 0 || (strict && v == 0) {
+		return def
+	}
+	return v
+}
+
+// absoluteURL rebuilds the request's absolute URL with the query q, the way
+// Django builds pagination links from the request's host.
+func absoluteURL(r *http.Request, q url.Values) string {
+	u := url.URL{Scheme: "http", Host: r.Host, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: q.Encode()}
+	if r.TLS != nil {
+		u.Scheme = "https"
+	}
+	return u.String()
+}
+
+// limitOffset slices n items like LimitOffsetPagination and returns the bounds
+// and the absolute next and previous links (nil when absent).
+func (s *Server) limitOffset(r *http.Request, n int) (from, to int, next, prev *string) {
+	q := r.URL.Query()
+	limit := min(positiveInt(q, "limit", true, s.cfg.pageSize), MaxLimit)
+	offset := positiveInt(q, "offset", false, 0)
+	from, to = min(offset, n), min(offset+limit, n)
+	if offset+limit < n {
+		nq := cloneQuery(q)
+		nq.Set("limit", strconv.Itoa(limit))
+		nq.Set("offset", strconv.Itoa(offset+limit))
+		link := absoluteURL(r, nq)
+		next = &link
+	}
+	if offset > 0 {
+		pq := cloneQuery(q)
+		pq.Set("limit", strconv.Itoa(limit))
+		if offset-limit <= 0 {
+			pq.Del("offset")
+		} else {
+			pq.Set("offset", strconv.Itoa(offset-limit))
+		}
+		link := absoluteURL(r, pq)
+		prev = &link
+	}
+	return from, to, next, prev
+}
+
+// pageNumber slices n items like PageNumberPagination with a page_size
+// parameter. ok is false (and the 404 answered) for a page that does not
+// exist.
+func (s *Server) pageNumber(w http.ResponseWriter, r *http.Request, n int) (from, to int, next, prev *string, ok bool) {
+	q := r.URL.Query()
+	size := min(positiveInt(q, "page_size", true, s.cfg.pageSize), MaxLimit)
+	pages := max((n+size-1)/size, 1)
+	page := 1
+	if v := q.Get("page"); v != "" {
+		if v == "last" {
+			page = pages
+		} else if p, err := strconv.Atoi(v); err == nil && p >= 1 && p <= pages {
+			page = p
+		} else {
+			writeJSON(w, http.StatusNotFound, detail("Invalid page."))
+			return 0, 0, nil, nil, false
+		}
+	}
+	from, to = min((page-1)*size, n), min(page*size, n)
+	if page < pages {
+		nq := cloneQuery(q)
+		nq.Set("page", strconv.Itoa(page+1))
+		link := absoluteURL(r, nq)
+		next = &link
+	}
+	if page > 1 {
+		pq := cloneQuery(q)
+		if page == 2 {
+			pq.Del("page")
+		} else {
+			pq.Set("page", strconv.Itoa(page-1))
+		}
+		link := absoluteURL(r, pq)
+		prev = &link
+	}
+	return from, to, next, prev, true
+}
+
+// envelope is the {count, next, previous, results} answer.
+type envelope struct {
+	Count    int     `json:"count"`
+	Next     *string `json:"next"`
+	Previous *string `json:"previous"`
+	Results  any     `json:"results"`
+}
+
+func cloneQuery(q url.Values) url.Values {
+	c := make(url.Values, len(q))
+	for k, v := range q {
+		c[k] = append([]string(nil), v...)
+	}
+	return c
+}

@@ -1,0 +1,366 @@
+package accountstest
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/coolset-go/sdk/internal/endpoints"
+)
+
+// Tokens of the server's three users. Send them as "Authorization: Bearer
+// <token>" (or "Token <token>").
+const (
+	// OwnerToken is the owner's token: OWNER of every workspace.
+	OwnerToken = "accountstest-owner-token"
+	// AdminToken is an administrator's token: ADMIN of about 50 workspaces.
+	AdminToken = "accountstest-admin-token"
+	// MemberToken is a member's token: MEMBER of about 5 workspaces.
+	MemberToken = "accountstest-member-token"
+)
+
+// Defaults of the server's options.
+const (
+	DefaultSeed           = 1
+	DefaultWorkspaceCount = 1200
+	DefaultPageSize       = 100
+	// MaxLimit caps the limit parameter, like Django REST framework's max_limit.
+	MaxLimit = 1000
+	// MaxBody is the largest request body accepted; larger ones get 413.
+	MaxBody = 1 << 20
+)
+
+// Option configures NewServer.
+type Option func(*config)
+
+type config struct {
+	seed       int64
+	workspaces int
+	pageSize   int
+}
+
+// WithSeed sets the seed the data is generated from; the same seed gives the
+// same data.
+func WithSeed(seed int64) Option { return func(c *config) { c.seed = seed } }
+
+// WithWorkspaceCount sets how many workspaces exist (at least 1).
+func WithWorkspaceCount(n int) Option { return func(c *config) { c.workspaces = max(n, 1) } }
+
+// WithPageSize sets the page size of limit/offset lists when a request gives
+// no limit (1 to MaxLimit).
+func WithPageSize(n int) Option { return func(c *config) { c.pageSize = min(max(n, 1), MaxLimit) } }
+
+// Server is a running in-memory Accounts API. It is safe for concurrent use.
+type Server struct {
+	srv *httptest.Server
+	cfg config
+
+	mu         sync.Mutex
+	countries  []Country
+	workspaces []Workspace // by id, id = index+1
+	users      map[string]*user
+	requests   []Request
+}
+
+// user is one of the server's users and their changing state.
+type user struct {
+	role        string
+	memberships []int // workspace ids, ascending
+	active      int
+	signed      bool
+}
+
+// Request is a request the server received.
+type Request struct {
+	// Method is the HTTP method.
+	Method string
+	// Path is the escaped URL path.
+	Path string
+	// RawQuery is the encoded query.
+	RawQuery string
+	// Header is a copy of the request's headers.
+	Header http.Header
+}
+
+// NewServer starts a server with seeded data. Close it when done.
+func NewServer(opts ...Option) *Server {
+	cfg := config{seed: DefaultSeed, workspaces: DefaultWorkspaceCount, pageSize: DefaultPageSize}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	s := &Server{cfg: cfg, countries: loadCountries(), workspaces: generateWorkspaces(cfg.seed, cfg.workspaces)}
+	s.users = map[string]*user{
+		OwnerToken:  newUser("OWNER", everyNth(cfg.workspaces, 1, 0)),
+		AdminToken:  newUser("ADMIN", everyNth(cfg.workspaces, max(cfg.workspaces/50, 1), 3)),
+		MemberToken: newUser("MEMBER", everyNth(cfg.workspaces, max(cfg.workspaces/5, 1), 7)),
+	}
+	s.srv = httptest.NewServer(s)
+	return s
+}
+
+func newUser(role string, ids []int) *user {
+	return &user{role: role, memberships: ids, active: ids[0]}
+}
+
+// everyNth returns the ids 1..n whose index is offset modulo step (at least one).
+func everyNth(n, step, offset int) []int {
+	var ids []int
+	for id := 1; id <= n; id++ {
+		if (id-1)%step == offset%step {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		ids = []int{1}
+	}
+	return ids
+}
+
+// URL returns the API's base URL, ending in "/api/".
+func (s *Server) URL() string { return s.srv.URL + "/api/" }
+
+// Close shuts the server down.
+func (s *Server) Close() { s.srv.Close() }
+
+// Workspaces returns every workspace, in id order.
+func (s *Server) Workspaces() []Workspace {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.workspaces)
+}
+
+// MembershipsOf returns the workspaces the token's user belongs to, in id
+// order; nil for an unknown token.
+func (s *Server) MembershipsOf(token string) []Workspace {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[token]
+	if u == nil {
+		return nil
+	}
+	out := make([]Workspace, 0, len(u.memberships))
+	for _, id := range u.memberships {
+		out = append(out, s.workspaces[id-1])
+	}
+	return out
+}
+
+// ActiveWorkspace returns the token's user's active workspace.
+func (s *Server) ActiveWorkspace(token string) (Workspace, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[token]
+	if u == nil {
+		return Workspace{}, false
+	}
+	return s.workspaces[u.active-1], true
+}
+
+// Countries returns every country, in the data file's order.
+func (s *Server) Countries() []Country {
+	return slices.Clone(s.countries)
+}
+
+// Requests returns every request received so far, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.requests)
+}
+
+// route is one path of the API with a handler per method.
+type route map[string]func(s *Server, w http.ResponseWriter, r *http.Request, u *user, id string)
+
+// routes maps exact paths (relative to /api/) to their handlers.
+var routes = map[string]route{
+	endpoints.Countries:       {"GET": (*Server).listCountries},
+	endpoints.UserConfig:      {"GET": (*Server).getUserConfig, "PATCH": (*Server).patchUserConfig},
+	endpoints.Workspaces:      {"GET": (*Server).listWorkspaces},
+	endpoints.MyWorkspaces:    {"GET": (*Server).listMemberships},
+	endpoints.SwitchWorkspace: {"POST": (*Server).switchWorkspace},
+}
+
+// idRoutes are paths with one identifier segment: prefix + id + suffix.
+var idRoutes = []struct {
+	prefix, suffix string
+	route          route
+}{
+	{strings.TrimSuffix(endpoints.Country("x"), "x"), "", route{"GET": (*Server).getCountry}},
+}
+
+// ServeHTTP answers one request. It routes on the escaped path, so an escaped
+// "%2E%2E" segment is an identifier, never "go up".
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery, Header: r.Header.Clone()})
+	s.mu.Unlock()
+
+	rel, ok := strings.CutPrefix(r.URL.EscapedPath(), "/api/")
+	if !ok {
+		notFoundPage(w)
+		return
+	}
+	rt, id, found := match(rel)
+	if !found {
+		notFoundPage(w)
+		return
+	}
+	u := s.authenticate(w, r)
+	if u == nil {
+		return
+	}
+	h := rt[r.Method]
+	if h == nil {
+		allowed := make([]string, 0, len(rt))
+		for m := range rt {
+			allowed = append(allowed, m)
+		}
+		slices.Sort(allowed)
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		writeJSON(w, http.StatusMethodNotAllowed, detail(`Method "`+r.Method+`" not allowed.`))
+		return
+	}
+	h(s, w, r, u, id)
+}
+
+// match finds the route of a path relative to /api/.
+func match(rel string) (route, string, bool) {
+	if rt, ok := routes[rel]; ok {
+		return rt, "", true
+	}
+	for _, ir := range idRoutes {
+		rest, ok := strings.CutPrefix(rel, ir.prefix)
+		if !ok {
+			continue
+		}
+		seg, ok := strings.CutSuffix(rest, ir.suffix)
+		if !ok || seg == "" || strings.Contains(seg, "/") {
+			continue
+		}
+		id, err := url.PathUnescape(seg)
+		if err != nil {
+			continue
+		}
+		return ir.route, id, true
+	}
+	return nil, "", false
+}
+
+// authenticate finds the request's user, or answers 401 and returns nil.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) *user {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		unauthorized(w, "Authentication credentials were not provided.")
+		return nil
+	}
+	scheme, token, _ := strings.Cut(h, " ")
+	if !strings.EqualFold(scheme, "Bearer") && !strings.EqualFold(scheme, "Token") {
+		unauthorized(w, "Authentication credentials were not provided.")
+		return nil
+	}
+	s.mu.Lock()
+	u := s.users[strings.TrimSpace(token)]
+	s.mu.Unlock()
+	if u == nil {
+		unauthorized(w, "Invalid token.")
+		return nil
+	}
+	return u
+}
+
+func unauthorized(w http.ResponseWriter, msg string) {
+	w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
+	writeJSON(w, http.StatusUnauthorized, detail(msg))
+}
+
+// detail is Django REST framework's shape for most errors.
+func detail(msg string) map[string]string { return map[string]string{"detail": msg} }
+
+// fieldError is Django REST framework's shape for a refused field.
+func fieldError(field, msg string) map[string][]string { return map[string][]string{field: {msg}} }
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// notFoundPage is Django's answer for a path no view serves: an HTML page.
+func notFoundPage(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	_, _ = w.Write([]byte("<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n"))
+}
+
+// readJSON decodes a JSON object body the way Django REST framework's parsers
+// do, answering 413, 415 or 400 itself and returning false on failure. An
+// empty body is an empty object.
+func readJSON(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+	body := http.MaxBytesReader(w, r.Body, MaxBody)
+	var raw []byte
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := body.Read(buf)
+		raw = append(raw, buf[:n]...)
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if asMaxBytes(err, &mbe) {
+				writeJSON(w, http.StatusRequestEntityTooLarge, detail("Request body too large."))
+				return nil, false
+			}
+			break
+		}
+	}
+	if len(strings.TrimSpace(string(raw))) == 0 {
+		return map[string]any{}, true
+	}
+	ct := r.Header.Get("Content-Type")
+	if mt, _, _ := strings.Cut(ct, ";"); !strings.EqualFold(strings.TrimSpace(mt), "application/json") {
+		writeJSON(w, http.StatusUnsupportedMediaType, detail(`Unsupported media type "`+ct+`" in request.`))
+		return nil, false
+	}
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		writeJSON(w, http.StatusBadRequest, detail("JSON parse error - "+err.Error()))
+		return nil, false
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		writeJSON(w, http.StatusBadRequest, fieldError("non_field_errors", "Invalid data. Expected a dictionary, but got "+jsonKind(v)+"."))
+		return nil, false
+	}
+	return obj, true
+}
+
+func asMaxBytes(err error, target **http.MaxBytesError) bool {
+	e, ok := err.(*http.MaxBytesError)
+	if ok {
+		*target = e
+	}
+	return ok
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case []any:
+		return "list"
+	case string:
+		return "str"
+	case float64:
+		return "int"
+	case bool:
+		return "bool"
+	}
+	return "NoneType"
+}

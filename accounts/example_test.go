@@ -1,0 +1,100 @@
+package accounts_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+
+	"github.com/coolset-go/sdk/accounts"
+	"github.com/coolset-go/sdk/accounts/accountstest"
+	"github.com/coolset-go/sdk/workspaces"
+)
+
+// exampleClient starts the in-memory server for an example; real programs
+// use accounts.NewClient(accounts.WithAPIKey(key)) or accounts.WithEnv().
+func exampleClient() (*accounts.Client, func()) {
+	srv := accountstest.NewServer()
+	c, err := accounts.NewClient(accounts.WithBaseURL(srv.URL()), accounts.WithAPIKey(accountstest.OwnerToken))
+	if err != nil {
+		log.Fatal(err)
+	}
+	return c, srv.Close
+}
+
+func ExampleNewClient() {
+	srv := accountstest.NewServer()
+	defer srv.Close()
+
+	client, err := accounts.NewClient(
+		accounts.WithBaseURL(srv.URL()),
+		accounts.WithAPIKey(accountstest.OwnerToken), // sent as "Authorization: Bearer <key>"
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	nl, err := client.Countries.Get(context.Background(), "NL")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(nl.Name, nl.Alpha3)
+	// Output: Netherlands NLD
+}
+
+// Iterate over every workspace that matches typed filters. All follows the
+// server's pages as the loop goes; breaking out stops fetching.
+func ExampleCollect() {
+	client, done := exampleClient()
+	defer done()
+
+	opts := workspaces.Where(
+		workspaces.Type.In(workspaces.TypeActive, workspaces.TypeTrial),
+		workspaces.Country.In("NL", "BE"),
+	)
+	all, err := accounts.Collect(client.Workspaces.All(context.Background(), opts))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ok := len(all) > 0
+	for _, ws := range all {
+		ok = ok && (ws.Type == workspaces.TypeActive || ws.Type == workspaces.TypeTrial) &&
+			ws.Country != nil && (*ws.Country == "NL" || *ws.Country == "BE")
+	}
+	fmt.Println("every workspace matches:", ok)
+	// Output: every workspace matches: true
+}
+
+// Tell a refused input, caught before sending, from an answer of the server.
+func ExampleError() {
+	client, done := exampleClient()
+	defer done()
+	ctx := context.Background()
+
+	_, err := client.Workspaces.List(ctx, workspaces.Where(workspaces.Type.Exact("archived")))
+	var inErr *accounts.InputError
+	if errors.As(err, &inErr) {
+		fmt.Println("refused before sending:", inErr.Field)
+	}
+
+	_, err = client.Countries.Get(ctx, "XX")
+	var apiErr *accounts.Error
+	if errors.As(err, &apiErr) {
+		fmt.Println("server said:", apiErr.StatusCode, errors.Is(err, accounts.ErrNotFound))
+	}
+	// Output:
+	// refused before sending: type
+	// server said: 404 true
+}
+
+func ExampleUserConfigService_Patch() {
+	client, done := exampleClient()
+	defer done()
+	ctx := context.Background()
+
+	cfg, err := client.UserConfig.Patch(ctx, &accounts.UserConfigPatch{SignStakeholderAgreement: accounts.Ptr(true)})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(cfg.Config["stakeholder_agreement_signed"])
+	// Output: true
+}
