@@ -78,35 +78,16 @@ type Service struct {
 // NewService is used by accounts.NewClient; use accounts.Client.Countries.
 func NewService(c *core.Client) *Service { return &Service{c: c} }
 
-func (s *Service) spec(opts *ListOptions, reqOpts []RequestOption) (pagination.Spec, error) {
-	if err := opts.Validate(); err != nil {
-		return pagination.Spec{}, err
-	}
-	q, err := core.EncodeQuery(opts, nil)
-	if err != nil {
-		return pagination.Spec{}, err
-	}
-	return pagination.Spec{Client: s.c, Path: endpoints.Countries, Query: q, Options: reqOpts}, nil
-}
-
 // List returns one page of countries (operation 1). The API answers a plain
 // array, so the page has no count or links; opts may be nil.
 func (s *Service) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Country], error) {
-	spec, err := s.spec(opts, reqOpts)
-	if err != nil {
-		return nil, err
-	}
-	return pagination.List[Country](ctx, spec)
+	return pagination.List[Country](ctx, pagination.NewSpec(s.c, endpoints.Countries, opts, nil, reqOpts))
 }
 
 // All iterates over every country that matches opts, fetching pages as the
 // loop goes; opts may be nil. Breaking out of the loop stops fetching.
 func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[*Country, error] {
-	spec, err := s.spec(opts, reqOpts)
-	if err != nil {
-		return pagination.Fail[*Country](err)
-	}
-	return pagination.All[Country](ctx, spec)
+	return pagination.All[Country](ctx, pagination.NewSpec(s.c, endpoints.Countries, opts, nil, reqOpts))
 }
 
 // Get returns one country by its identifier, the ISO alpha-2 code such as "NL"

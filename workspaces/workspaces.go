@@ -16,6 +16,7 @@ package workspaces
 import (
 	"context"
 	"iter"
+	"net/url"
 	"time"
 
 	"github.com/coolset-go/sdk/internal/core"
@@ -135,19 +136,12 @@ type Service struct {
 // NewService is used by accounts.NewClient; use accounts.Client.Workspaces.
 func NewService(c *core.Client) *Service { return &Service{c: c} }
 
-func (s *Service) spec(opts *ListOptions, reqOpts []RequestOption) (pagination.Spec, error) {
-	if err := opts.Validate(); err != nil {
-		return pagination.Spec{}, err
-	}
-	var extra map[string][]string
+func (s *Service) spec(opts *ListOptions, reqOpts []RequestOption) pagination.Spec {
+	var extra url.Values
 	if opts != nil {
 		extra = opts.Lookups
 	}
-	q, err := core.EncodeQuery(opts, extra)
-	if err != nil {
-		return pagination.Spec{}, err
-	}
-	return pagination.Spec{Client: s.c, Path: endpoints.Workspaces, Query: q, Options: reqOpts}, nil
+	return pagination.NewSpec(s.c, endpoints.Workspaces, opts, extra, reqOpts)
 }
 
 // List returns one page of the user's workspaces (operation 5), with the total
@@ -155,53 +149,32 @@ func (s *Service) spec(opts *ListOptions, reqOpts []RequestOption) (pagination.S
 // type, a negative limit) are refused with an *accounts.InputError before
 // anything is sent.
 func (s *Service) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Workspace], error) {
-	spec, err := s.spec(opts, reqOpts)
-	if err != nil {
-		return nil, err
-	}
-	return pagination.List[Workspace](ctx, spec)
+	return pagination.List[Workspace](ctx, s.spec(opts, reqOpts))
 }
 
 // All iterates over every workspace that matches opts, following the server's
 // links from page to page; opts may be nil. Breaking out of the loop stops
 // fetching.
 func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[*Workspace, error] {
-	spec, err := s.spec(opts, reqOpts)
-	if err != nil {
-		return pagination.Fail[*Workspace](err)
-	}
-	return pagination.All[Workspace](ctx, spec)
+	return pagination.All[Workspace](ctx, s.spec(opts, reqOpts))
 }
 
-func (s *Service) membershipSpec(opts *MembershipListOptions, reqOpts []RequestOption) (pagination.Spec, error) {
-	if err := opts.Validate(); err != nil {
-		return pagination.Spec{}, err
-	}
-	q, err := core.EncodeQuery(opts, nil)
-	if err != nil {
-		return pagination.Spec{}, err
-	}
-	return pagination.Spec{Client: s.c, Path: endpoints.MyWorkspaces, Query: q, ItemsKey: "workspaces", Options: reqOpts}, nil
+func (s *Service) membershipSpec(opts *MembershipListOptions, reqOpts []RequestOption) pagination.Spec {
+	spec := pagination.NewSpec(s.c, endpoints.MyWorkspaces, opts, nil, reqOpts)
+	spec.ItemsKey = "workspaces"
+	return spec
 }
 
 // ListMemberships returns one page of the workspaces the current user is a
 // member of (operation 11). The API gives no count or links for this list.
 func (s *Service) ListMemberships(ctx context.Context, opts *MembershipListOptions, reqOpts ...RequestOption) (*Page[Membership], error) {
-	spec, err := s.membershipSpec(opts, reqOpts)
-	if err != nil {
-		return nil, err
-	}
-	return pagination.List[Membership](ctx, spec)
+	return pagination.List[Membership](ctx, s.membershipSpec(opts, reqOpts))
 }
 
 // AllMemberships iterates over every workspace the current user is a member
 // of, advancing the offset page by page until a short page ends the list.
 func (s *Service) AllMemberships(ctx context.Context, opts *MembershipListOptions, reqOpts ...RequestOption) iter.Seq2[*Membership, error] {
-	spec, err := s.membershipSpec(opts, reqOpts)
-	if err != nil {
-		return pagination.Fail[*Membership](err)
-	}
-	return pagination.All[Membership](ctx, spec)
+	return pagination.All[Membership](ctx, s.membershipSpec(opts, reqOpts))
 }
 
 // Switch makes the workspace with the given id the user's active workspace

@@ -64,10 +64,38 @@ type Spec struct {
 	ItemsKey string
 	// Options are the caller's per-request options.
 	Options []requestconfig.Option
+	// Err, when set, is returned by List and yielded by All without sending
+	// anything: the caller's options were refused.
+	Err error
+}
+
+// Options is implemented by every list options struct.
+type Options interface {
+	// Validate checks the options before anything is sent.
+	Validate() error
+}
+
+// NewSpec validates opts (which may be a nil pointer), encodes them with
+// extra parameters by name, and describes the list at path. A refusal is
+// carried in Spec.Err, so a service can hand the Spec straight to List or All.
+func NewSpec(c *core.Client, path string, opts Options, extra url.Values, reqOpts []requestconfig.Option) Spec {
+	s := Spec{Client: c, Path: path, Options: reqOpts}
+	if opts == nil {
+		s.Query, s.Err = core.EncodeQuery(struct{}{}, extra)
+		return s
+	}
+	if s.Err = opts.Validate(); s.Err != nil {
+		return s
+	}
+	s.Query, s.Err = core.EncodeQuery(opts, extra)
+	return s
 }
 
 // List fetches one page.
 func List[T any](ctx context.Context, s Spec) (*Page[T], error) {
+	if s.Err != nil {
+		return nil, s.Err
+	}
 	p := &decodedPage[T]{itemsKey: s.ItemsKey}
 	if _, err := s.Client.Do(ctx, &core.Request{Method: "GET", Path: s.Path, Query: s.Query}, p, s.Options); err != nil {
 		return nil, err
@@ -82,6 +110,9 @@ func List[T any](ctx context.Context, s Spec) (*Page[T], error) {
 // Items are yielded as pointers into the page just decoded; each page has its
 // own storage, so a pointer stays valid after the loop moves on.
 func All[T any](ctx context.Context, s Spec) iter.Seq2[*T, error] {
+	if s.Err != nil {
+		return Fail[*T](s.Err)
+	}
 	s.Query = cloneValues(s.Query)
 	s.Options = requestconfig.Clone(s.Options)
 	return func(yield func(*T, error) bool) {
