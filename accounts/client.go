@@ -11,6 +11,7 @@ import (
 
 	"github.com/coolset-go/sdk/countries"
 	"github.com/coolset-go/sdk/internal/core"
+	"github.com/coolset-go/sdk/organizations"
 	"github.com/coolset-go/sdk/workspaces"
 	"golang.org/x/oauth2"
 )
@@ -36,6 +37,8 @@ type Client struct {
 	Workspaces *workspaces.Service
 	// UserConfig reads and changes the current user's configuration.
 	UserConfig *UserConfigService
+	// Organizations manages organizations and their usage.
+	Organizations *organizations.Service
 
 	core *core.Client
 }
@@ -99,10 +102,11 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("accounts: %w", err)
 	}
 	return &Client{
-		Countries:  countries.NewService(cc),
-		Workspaces: workspaces.NewService(cc),
-		UserConfig: &UserConfigService{c: cc},
-		core:       cc,
+		Countries:     countries.NewService(cc),
+		Workspaces:    workspaces.NewService(cc),
+		UserConfig:    &UserConfigService{c: cc},
+		Organizations: organizations.NewService(cc),
+		core:          cc,
 	}, nil
 }
 

@@ -4,7 +4,10 @@
 package validate
 
 import (
+	"net/mail"
+	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/coolset-go/sdk/internal/apierror"
 )
@@ -44,6 +47,59 @@ func ListItems[S ~string](field string, items []S) error {
 		case strings.Contains(string(it), ","):
 			return apierror.Invalid(field, "item %d contains a comma, which would split it in two", i)
 		}
+	}
+	return nil
+}
+
+// uuidPattern is the textual form of a UUID, any version, either case.
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// UUID refuses a value that is not a UUID such as
+// "497f6eca-6276-4993-bfeb-53cbbbba6f08".
+func UUID(field, v string) error {
+	if !uuidPattern.MatchString(v) {
+		return apierror.Invalid(field, "must be a UUID like 497f6eca-6276-4993-bfeb-53cbbbba6f08")
+	}
+	return nil
+}
+
+// Length refuses a string with fewer than lo or more than hi characters.
+func Length(field, v string, lo, hi int) error {
+	n := utf8.RuneCountInString(v)
+	switch {
+	case n < lo && lo == 1:
+		return apierror.Invalid(field, "must not be empty")
+	case n < lo:
+		return apierror.Invalid(field, "must have at least %d characters, has %d", lo, n)
+	case n > hi:
+		return apierror.Invalid(field, "must have at most %d characters, has %d", hi, n)
+	}
+	return nil
+}
+
+// slugPattern is Django's slug: letters, digits, hyphens and underscores.
+var slugPattern = regexp.MustCompile(`^[-a-zA-Z0-9_]+$`)
+
+// Slug refuses a slug outside ^[-a-zA-Z0-9_]+$ or longer than hi characters.
+func Slug(field, v string, hi int) error {
+	if err := Length(field, v, 1, hi); err != nil {
+		return err
+	}
+	if !slugPattern.MatchString(v) {
+		return apierror.Invalid(field, "may hold only letters, digits, hyphens and underscores")
+	}
+	return nil
+}
+
+// Email refuses an address that is not one mailbox (as net/mail reads it,
+// without a display name) or that has more than hi characters.
+func Email(field, v string, hi int) error {
+	if err := Length(field, v, 1, hi); err != nil {
+		return err
+	}
+	a, err := mail.ParseAddress(v)
+	if err != nil || a.Address != v || !strings.Contains(v[strings.LastIndexByte(v, '@')+1:], ".") {
+		return apierror.Invalid(field, "must be an email address like name@example.com")
 	}
 	return nil
 }

@@ -1,0 +1,145 @@
+package accounts_test
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/coolset-go/sdk/accounts"
+	"github.com/coolset-go/sdk/organizations"
+)
+
+const orgUUID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
+const orgJSON = `{"uuid":"` + orgUUID + `","name":"Green Harbor","slug":"green-harbor","account_portal_url":"https://portal.example.com/green-harbor"}`
+
+// checkOrg returns a function that asserts a call's result is the sample
+// organization, so that it can take a call's two results directly.
+func checkOrg(t *testing.T) func(*organizations.Organization, error) {
+	return func(o *organizations.Organization, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := organizations.Organization{UUID: orgUUID, Name: "Green Harbor", Slug: "green-harbor", AccountPortalURL: "https://portal.example.com/green-harbor"}
+		if *o != want {
+			t.Errorf("organization = %+v", o)
+		}
+	}
+}
+
+func TestOrganizationsList(t *testing.T) {
+	c, mt := newMockClient(t)
+	expect(t, mt, want{method: "GET", path: "/api/accounts/organizations/", query: url.Values{
+		"id": {"4"}, "uuid": {orgUUID}, "name": {"Green Harbor"}, "slug": {"green-harbor"}, "search": {"green"}, "page": {"2"}, "page_size": {"10"},
+	}}, 200, `{"count":11,"next":null,"previous":"https://api.test/api/accounts/organizations/?page_size=10","results":[`+orgJSON+`]}`)
+	page, err := c.Organizations.List(context.Background(), &organizations.ListOptions{
+		ID: accounts.Ptr(4), UUID: orgUUID, Name: "Green Harbor", Slug: "green-harbor", Search: "green", Page: accounts.Ptr(2), PageSize: accounts.Ptr(10),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *page.Count != 11 || page.Previous == "" || len(page.Results) != 1 {
+		t.Fatalf("page = %+v", page)
+	}
+	checkOrg(t)(&page.Results[0], nil)
+}
+
+func TestOrganizationsCRUD(t *testing.T) {
+	c, mt := newMockClient(t)
+	ctx := context.Background()
+	path := "/api/accounts/organizations/" + orgUUID + "/"
+	expect(t, mt, want{method: "POST", path: "/api/accounts/organizations/", body: `{"name":"Green Harbor","slug":"green-harbor"}`}, 201, orgJSON)
+	expect(t, mt, want{method: "GET", path: path}, 200, orgJSON)
+	expect(t, mt, want{method: "PUT", path: path, body: `{"name":"Green Harbor","slug":"green-harbor"}`}, 200, orgJSON)
+	expect(t, mt, want{method: "PATCH", path: path, body: `{"slug":"green-harbor"}`}, 200, orgJSON)
+	expect(t, mt, want{method: "DELETE", path: path}, 204, ``)
+	expect(t, mt, want{method: "POST", path: path + "increment/", body: `{"usage":5}`}, 200, `{"limit":100,"usage":15,"remaining":85,"overriden":true}`)
+
+	checkOrg(t)(c.Organizations.Create(ctx, &organizations.CreateRequest{Name: "Green Harbor", Slug: "green-harbor"}))
+	checkOrg(t)(c.Organizations.Get(ctx, orgUUID))
+	checkOrg(t)(c.Organizations.Update(ctx, orgUUID, &organizations.UpdateRequest{Name: "Green Harbor", Slug: "green-harbor"}))
+	checkOrg(t)(c.Organizations.Patch(ctx, orgUUID, &organizations.PatchRequest{Slug: accounts.Ptr("green-harbor")}))
+	if err := c.Organizations.Delete(ctx, orgUUID); err != nil {
+		t.Fatal(err)
+	}
+	u, err := c.Organizations.Increment(ctx, orgUUID, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *u != (organizations.Usage{Limit: 100, Usage: 15, Remaining: 85, Overridden: true}) {
+		t.Errorf("usage = %+v", u)
+	}
+	if n := mt.GetTotalCallCount(); n != 6 {
+		t.Errorf("%d calls", n)
+	}
+}
+
+func TestOrganizationsRefuseBadInput(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		name   string
+		fields string
+		call   func(c *accounts.Client) error
+	}{
+		{"empty name", "name", func(c *accounts.Client) error {
+			_, err := c.Organizations.Create(ctx, &organizations.CreateRequest{Slug: "x"})
+			return err
+		}},
+		{"long name", "name", func(c *accounts.Client) error {
+			_, err := c.Organizations.Create(ctx, &organizations.CreateRequest{Name: strings.Repeat("n", 201), Slug: "x"})
+			return err
+		}},
+		{"bad slug", "slug", func(c *accounts.Client) error {
+			_, err := c.Organizations.Create(ctx, &organizations.CreateRequest{Name: "n", Slug: "no spaces"})
+			return err
+		}},
+		{"nil create", "name", func(c *accounts.Client) error {
+			_, err := c.Organizations.Create(ctx, nil)
+			return err
+		}},
+		{"both bad on update", "name slug", func(c *accounts.Client) error {
+			_, err := c.Organizations.Update(ctx, orgUUID, &organizations.UpdateRequest{Slug: "a/b"})
+			return err
+		}},
+		{"patch empty slug", "slug", func(c *accounts.Client) error {
+			_, err := c.Organizations.Patch(ctx, orgUUID, &organizations.PatchRequest{Slug: accounts.Ptr("")})
+			return err
+		}},
+		{"path traversal uuid", "uuid", func(c *accounts.Client) error {
+			_, err := c.Organizations.Get(ctx, "../x")
+			return err
+		}},
+		{"delete bad uuid", "uuid", func(c *accounts.Client) error { return c.Organizations.Delete(ctx, "") }},
+		{"increment zero", "usage", func(c *accounts.Client) error {
+			_, err := c.Organizations.Increment(ctx, orgUUID, 0)
+			return err
+		}},
+		{"list page 0", "page", func(c *accounts.Client) error {
+			_, err := c.Organizations.List(ctx, &organizations.ListOptions{Page: accounts.Ptr(0)})
+			return err
+		}},
+		{"list bad uuid", "uuid", func(c *accounts.Client) error {
+			_, err := accounts.Collect(c.Organizations.All(ctx, &organizations.ListOptions{UUID: "nope"}))
+			return err
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt := newMockClient(t)
+			err := tc.call(c)
+			if !errors.Is(err, accounts.ErrInvalid) {
+				t.Fatalf("err = %v", err)
+			}
+			for _, f := range strings.Fields(tc.fields) {
+				if !strings.Contains(err.Error(), "invalid "+f+":") {
+					t.Errorf("err = %v, want it to name %s", err, f)
+				}
+			}
+			if n := mt.GetTotalCallCount(); n != 0 {
+				t.Errorf("%d requests sent", n)
+			}
+		})
+	}
+}

@@ -1,0 +1,64 @@
+package validate
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/coolset-go/sdk/internal/apierror"
+)
+
+func field(err error) string {
+	var ie *apierror.InputError
+	if errors.As(err, &ie) {
+		return ie.Field
+	}
+	return ""
+}
+
+func TestChecks(t *testing.T) {
+	neg, zero := -1, 0
+	cases := []struct {
+		name string
+		err  error
+		bad  bool
+	}{
+		{"negative", NonNegative("limit", &neg), true},
+		{"zero ok", NonNegative("limit", &zero), false},
+		{"nil ok", NonNegative("limit", nil), false},
+		{"positive 0", Positive("id", 0), true},
+		{"positive 1", Positive("id", 1), false},
+		{"empty", NotEmpty("id", ""), true},
+		{"list comma", ListItems("x__in", []string{"a", "b,c"}), true},
+		{"list empty item", ListItems("x__in", []string{""}), true},
+		{"list ok", ListItems("x__in", []string{"a", "b"}), false},
+		{"uuid ok", UUID("uuid", "497f6eca-6276-4993-bfeb-53cbbbba6f08"), false},
+		{"uuid upper ok", UUID("uuid", "497F6ECA-6276-4993-BFEB-53CBBBBA6F08"), false},
+		{"uuid short", UUID("uuid", "497f6eca-6276-4993-bfeb-53cbbbba6f0"), true},
+		{"uuid path", UUID("uuid", "../497f6eca-6276-4993-bfeb-53cbbbba6f08"), true},
+		{"uuid newline", UUID("uuid", "497f6eca-6276-4993-bfeb-53cbbbba6f08\n"), true},
+		{"length empty", Length("name", "", 1, 200), true},
+		{"length max", Length("name", strings.Repeat("é", 200), 1, 200), false},
+		{"length over", Length("name", strings.Repeat("a", 201), 1, 200), true},
+		{"slug ok", Slug("slug", "green-harbor_2", 200), false},
+		{"slug space", Slug("slug", "green harbor", 200), true},
+		{"slug unicode", Slug("slug", "grün", 200), true},
+		{"slug long", Slug("slug", strings.Repeat("a", 201), 200), true},
+		{"email ok", Email("email", "ana@example.com", 254), false},
+		{"email plus ok", Email("email", "ana+test@sub.example.co", 254), false},
+		{"email no at", Email("email", "ana.example.com", 254), true},
+		{"email display name", Email("email", "Ana <ana@example.com>", 254), true},
+		{"email no dot domain", Email("email", "ana@localhost", 254), true},
+		{"email two", Email("email", "a@example.com, b@example.com", 254), true},
+		{"email long", Email("email", strings.Repeat("a", 250)+"@example.com", 254), true},
+		{"email empty", Email("email", "", 1024), true},
+	}
+	for _, tc := range cases {
+		if (tc.err != nil) != tc.bad {
+			t.Errorf("%s: err = %v", tc.name, tc.err)
+		}
+		if tc.err != nil && field(tc.err) == "" {
+			t.Errorf("%s: not an InputError naming the field: %v", tc.name, tc.err)
+		}
+	}
+}

@@ -1,0 +1,257 @@
+// Package organizations manages organizations (operations 23 to 29): list,
+// create, read, update, delete, and increment an organization's usage.
+//
+// Use it through accounts.Client.Organizations:
+//
+//	org, err := client.Organizations.Create(ctx, &organizations.CreateRequest{Name: "Green Harbor", Slug: "green-harbor"})
+//	usage, err := client.Organizations.Increment(ctx, org.UUID, 5)
+package organizations
+
+import (
+	"context"
+	"errors"
+	"iter"
+
+	"github.com/coolset-go/sdk/internal/core"
+	"github.com/coolset-go/sdk/internal/endpoints"
+	"github.com/coolset-go/sdk/internal/pagination"
+	"github.com/coolset-go/sdk/internal/requestconfig"
+	"github.com/coolset-go/sdk/internal/validate"
+)
+
+// RequestOption changes one call; see the constructors in package accounts.
+type RequestOption = requestconfig.Option
+
+// Page is one page of a list; see accounts.Page.
+type Page[T any] = pagination.Page[T]
+
+// Limits the API puts on an organization's fields.
+const (
+	MaxNameLength = 200
+	MaxSlugLength = 200
+)
+
+// Organization is an organization.
+type Organization struct {
+	// UUID identifies the organization; pass it to Get, Update, Patch, Delete
+	// and Increment.
+	UUID string `json:"uuid"`
+	// Name is the organization's name (1 to 200 characters).
+	Name string `json:"name"`
+	// Slug is the name in a form suitable for URLs: letters, digits, hyphens
+	// and underscores (1 to 200 characters).
+	Slug string `json:"slug"`
+	// AccountPortalURL is the address of the organization's account portal.
+	AccountPortalURL string `json:"account_portal_url"`
+}
+
+// Usage is an organization's usage after an increment.
+type Usage struct {
+	// Limit is the most usage the organization is allowed.
+	Limit int `json:"limit"`
+	// Usage is the usage so far.
+	Usage int `json:"usage"`
+	// Remaining is Limit minus Usage.
+	Remaining int `json:"remaining"`
+	// Overridden reports whether the limit is overridden for this
+	// organization. (The API spells the field "overriden".)
+	Overridden bool `json:"overriden"`
+}
+
+// ListOptions filters and pages the organization list (operation 23). Zero
+// fields are not sent.
+type ListOptions struct {
+	// ID matches the organization's numeric id.
+	ID *int `url:"id,omitempty"`
+	// UUID matches the organization's UUID.
+	UUID string `url:"uuid,omitempty"`
+	// Name matches the exact name.
+	Name string `url:"name,omitempty"`
+	// Slug matches the exact slug.
+	Slug string `url:"slug,omitempty"`
+	// Search matches a search term.
+	Search string `url:"search,omitempty"`
+	// Page is the page number, from 1.
+	Page *int `url:"page,omitempty"`
+	// PageSize is the number of organizations per page.
+	PageSize *int `url:"page_size,omitempty"`
+}
+
+// Validate checks the options without sending anything.
+func (o *ListOptions) Validate() error {
+	if o == nil {
+		return nil
+	}
+	var errs []error
+	if o.ID != nil {
+		errs = append(errs, validate.Positive("id", *o.ID))
+	}
+	if o.UUID != "" {
+		errs = append(errs, validate.UUID("uuid", o.UUID))
+	}
+	if o.Page != nil {
+		errs = append(errs, validate.Positive("page", *o.Page))
+	}
+	if o.PageSize != nil {
+		errs = append(errs, validate.Positive("page_size", *o.PageSize))
+	}
+	return errors.Join(errs...)
+}
+
+// CreateRequest is a new organization (operation 24).
+type CreateRequest struct {
+	// Name is required, 1 to 200 characters.
+	Name string `json:"name"`
+	// Slug is required, 1 to 200 characters matching ^[-a-zA-Z0-9_]+$; it
+	// must be unique.
+	Slug string `json:"slug"`
+}
+
+// Validate checks the request without sending anything.
+func (r *CreateRequest) Validate() error {
+	if r == nil {
+		return validate.NotEmpty("name", "")
+	}
+	return errors.Join(validate.Length("name", r.Name, 1, MaxNameLength), validate.Slug("slug", r.Slug, MaxSlugLength))
+}
+
+// UpdateRequest replaces an organization's fields (operation 26, PUT): both
+// are required.
+type UpdateRequest struct {
+	// Name is required, 1 to 200 characters.
+	Name string `json:"name"`
+	// Slug is required, 1 to 200 characters matching ^[-a-zA-Z0-9_]+$.
+	Slug string `json:"slug"`
+}
+
+// Validate checks the request without sending anything.
+func (r *UpdateRequest) Validate() error {
+	if r == nil {
+		return validate.NotEmpty("name", "")
+	}
+	return errors.Join(validate.Length("name", r.Name, 1, MaxNameLength), validate.Slug("slug", r.Slug, MaxSlugLength))
+}
+
+// PatchRequest changes some of an organization's fields (operation 27, PATCH);
+// nil fields are left as they are.
+type PatchRequest struct {
+	// Name, when set, is 1 to 200 characters.
+	Name *string `json:"name,omitempty"`
+	// Slug, when set, is 1 to 200 characters matching ^[-a-zA-Z0-9_]+$.
+	Slug *string `json:"slug,omitempty"`
+}
+
+// Validate checks the request without sending anything.
+func (r *PatchRequest) Validate() error {
+	if r == nil {
+		return nil
+	}
+	var errs []error
+	if r.Name != nil {
+		errs = append(errs, validate.Length("name", *r.Name, 1, MaxNameLength))
+	}
+	if r.Slug != nil {
+		errs = append(errs, validate.Slug("slug", *r.Slug, MaxSlugLength))
+	}
+	return errors.Join(errs...)
+}
+
+// Service manages organizations. Get one from accounts.Client.Organizations.
+type Service struct {
+	c *core.Client
+}
+
+// NewService is used by accounts.NewClient; use accounts.Client.Organizations.
+func NewService(c *core.Client) *Service { return &Service{c: c} }
+
+func (s *Service) spec(opts *ListOptions, reqOpts []RequestOption) pagination.Spec {
+	spec := pagination.NewSpec(s.c, endpoints.Organizations, opts, nil, reqOpts)
+	spec.Style = pagination.PageNumber
+	return spec
+}
+
+// List returns one page of organizations (operation 23) with the total count
+// and links; opts may be nil.
+func (s *Service) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Organization], error) {
+	return pagination.List[Organization](ctx, s.spec(opts, reqOpts))
+}
+
+// All iterates over every organization that matches opts, page after page;
+// opts may be nil. Breaking out of the loop stops fetching.
+func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[*Organization, error] {
+	return pagination.All[Organization](ctx, s.spec(opts, reqOpts))
+}
+
+// Create creates an organization (operation 24).
+func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...RequestOption) (*Organization, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	return s.send(ctx, "POST", endpoints.Organizations, req, reqOpts)
+}
+
+// Get returns the organization with the given UUID (operation 25).
+func (s *Service) Get(ctx context.Context, uuid string, reqOpts ...RequestOption) (*Organization, error) {
+	if err := validate.UUID("uuid", uuid); err != nil {
+		return nil, err
+	}
+	return s.send(ctx, "GET", endpoints.Organization(uuid), nil, reqOpts)
+}
+
+// Update replaces the name and slug of an organization (operation 26, PUT).
+func (s *Service) Update(ctx context.Context, uuid string, req *UpdateRequest, reqOpts ...RequestOption) (*Organization, error) {
+	if err := errors.Join(validate.UUID("uuid", uuid), req.Validate()); err != nil {
+		return nil, err
+	}
+	return s.send(ctx, "PUT", endpoints.Organization(uuid), req, reqOpts)
+}
+
+// Patch changes the fields of req that are set (operation 27, PATCH).
+func (s *Service) Patch(ctx context.Context, uuid string, req *PatchRequest, reqOpts ...RequestOption) (*Organization, error) {
+	if err := errors.Join(validate.UUID("uuid", uuid), req.Validate()); err != nil {
+		return nil, err
+	}
+	if req == nil {
+		req = &PatchRequest{}
+	}
+	return s.send(ctx, "PATCH", endpoints.Organization(uuid), req, reqOpts)
+}
+
+// Delete deletes an organization (operation 28).
+func (s *Service) Delete(ctx context.Context, uuid string, reqOpts ...RequestOption) error {
+	if err := validate.UUID("uuid", uuid); err != nil {
+		return err
+	}
+	_, err := s.c.Do(ctx, &core.Request{Method: "DELETE", Path: endpoints.Organization(uuid)}, nil, reqOpts)
+	return err
+}
+
+// Increment adds usage to an organization's usage (operation 29) and returns
+// the usage afterwards. usage must be positive. The server refuses an
+// increment past the organization's limit unless the limit is overridden.
+//
+// Increment is a POST: a failed attempt is retried only when the server said
+// it did nothing (429, or 503 with Retry-After) or the connection failed
+// before the request was sent, so usage is never counted twice by a retry.
+func (s *Service) Increment(ctx context.Context, uuid string, usage int, reqOpts ...RequestOption) (*Usage, error) {
+	if err := errors.Join(validate.UUID("uuid", uuid), validate.Positive("usage", usage)); err != nil {
+		return nil, err
+	}
+	body := struct {
+		Usage int `json:"usage"`
+	}{usage}
+	var out Usage
+	if _, err := s.c.Do(ctx, &core.Request{Method: "POST", Path: endpoints.OrganizationIncrement(uuid), Body: body}, &out, reqOpts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// send makes one call that answers an Organization.
+func (s *Service) send(ctx context.Context, method, path string, body any, reqOpts []RequestOption) (*Organization, error) {
+	var out Organization
+	if _, err := s.c.Do(ctx, &core.Request{Method: method, Path: path, Body: body}, &out, reqOpts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
