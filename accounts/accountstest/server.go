@@ -2,6 +2,7 @@ package accountstest
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -64,6 +65,9 @@ type Server struct {
 	workspaces []Workspace // by id, id = index+1
 	users      map[string]*user
 	requests   []Request
+	orgs       []Organization
+	nextOrgID  int
+	rng        *rand.Rand // for identifiers of created resources
 }
 
 // user is one of the server's users and their changing state.
@@ -95,6 +99,9 @@ func NewServer(opts ...Option) *Server {
 		}
 	}
 	s := &Server{cfg: cfg, countries: loadCountries(), workspaces: generateWorkspaces(cfg.seed, cfg.workspaces)}
+	s.rng = rand.New(rand.NewPCG(uint64(cfg.seed), 0x0a9_5eed))
+	s.orgs = generateOrganizations(s.rng, DefaultOrganizationCount)
+	s.nextOrgID = len(s.orgs) + 1
 	s.users = map[string]*user{
 		OwnerToken:  newUser("OWNER", everyNth(cfg.workspaces, 1, 0)),
 		AdminToken:  newUser("ADMIN", everyNth(cfg.workspaces, max(cfg.workspaces/50, 1), 3)),
@@ -184,15 +191,19 @@ var routes = map[string]route{
 	endpoints.Workspaces:      {"GET": (*Server).listWorkspaces},
 	endpoints.MyWorkspaces:    {"GET": (*Server).listMemberships},
 	endpoints.SwitchWorkspace: {"POST": (*Server).switchWorkspace},
+	endpoints.Organizations:   {"GET": (*Server).listOrganizations, "POST": (*Server).createOrganization},
 }
 
-// idRoutes are paths with one identifier segment: prefix + id + suffix.
-var idRoutes = []struct {
+// idRoute is a path with one identifier segment: prefix + id + suffix.
+type idRoute struct {
 	prefix, suffix string
 	route          route
-}{
-	{strings.TrimSuffix(endpoints.Country("x"), "x"), "", route{"GET": (*Server).getCountry}},
 }
+
+// idRoutes are the paths with an identifier.
+var idRoutes = slices.Concat([]idRoute{
+	{strings.TrimSuffix(endpoints.Country("x"), "x"), "", route{"GET": (*Server).getCountry}},
+}, organizationIDRoutes)
 
 // ServeHTTP answers one request. It routes on the escaped path, so an escaped
 // "%2E%2E" segment is an identifier, never "go up".

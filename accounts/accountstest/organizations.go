@@ -1,0 +1,280 @@
+package accountstest
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/coolset-go/sdk/internal/endpoints"
+)
+
+// Organization is one organization (seed 002) and its usage counter.
+type Organization struct {
+	ID         int
+	UUID       string
+	Name       string
+	Slug       string
+	Limit      int  // the most usage allowed
+	Usage      int  // usage so far
+	Overridden bool // when true, increments may pass Limit
+}
+
+// DefaultOrganizationCount is how many organizations a new server has.
+const DefaultOrganizationCount = 25
+
+// DefaultUsageLimit is the usage limit of every organization.
+const DefaultUsageLimit = 1000
+
+type organizationJSON struct {
+	UUID             string `json:"uuid"`
+	Name             string `json:"name"`
+	Slug             string `json:"slug"`
+	AccountPortalURL string `json:"account_portal_url"`
+}
+
+func (o Organization) json() organizationJSON {
+	return organizationJSON{UUID: o.UUID, Name: o.Name, Slug: o.Slug, AccountPortalURL: "https://portal.accountstest.invalid/" + o.Slug}
+}
+
+// newUUID returns a random (version 4) UUID drawn from rng.
+func newUUID(rng *rand.Rand) string {
+	a, b := rng.Uint64(), rng.Uint64()
+	a = a&^0xf000 | 0x4000           // version 4
+	b = b&^(0xc000<<48) | 0x8000<<48 // RFC 4122 variant
+	return fmt.Sprintf("%08x-%04x-%04x-%04x-%012x", a>>32, (a>>16)&0xffff, a&0xffff, b>>48, b&0xffffffffffff)
+}
+
+func generateOrganizations(rng *rand.Rand, n int) []Organization {
+	out := make([]Organization, n)
+	for i := range out {
+		name := fmt.Sprintf("%s %s", adjectives[rng.IntN(len(adjectives))], nouns[rng.IntN(len(nouns))])
+		out[i] = Organization{
+			ID: i + 1, UUID: newUUID(rng), Name: name,
+			Slug:  strings.ToLower(strings.ReplaceAll(name, " ", "-")) + "-" + strconv.Itoa(i+1),
+			Limit: DefaultUsageLimit, Usage: rng.IntN(DefaultUsageLimit / 2), Overridden: i%10 == 9,
+		}
+	}
+	return out
+}
+
+// Organizations returns every organization, in creation order.
+func (s *Server) Organizations() []Organization {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.orgs)
+}
+
+var organizationIDRoutes = []idRoute{
+	{strings.TrimSuffix(endpoints.Organization("x"), "x/"), "/", route{
+		"GET": (*Server).getOrganization, "PUT": (*Server).putOrganization,
+		"PATCH": (*Server).patchOrganization, "DELETE": (*Server).deleteOrganization,
+	}},
+	{strings.TrimSuffix(endpoints.OrganizationIncrement("x"), "x/increment/"), "/increment/", route{"POST": (*Server).incrementOrganization}},
+}
+
+// canManage reports whether u may create, change or delete organizations.
+func canManage(w http.ResponseWriter, u *user) bool {
+	if u.role == "OWNER" || u.role == "ADMIN" {
+		return true
+	}
+	writeJSON(w, http.StatusForbidden, detail("You do not have permission to perform this action."))
+	return false
+}
+
+func (s *Server) listOrganizations(w http.ResponseWriter, r *http.Request, _ *user, _ string) {
+	q := r.URL.Query()
+	id, idErr := strconv.Atoi(q.Get("id"))
+	if q.Get("id") != "" && idErr != nil {
+		writeJSON(w, http.StatusBadRequest, fieldError("id", "Enter a number."))
+		return
+	}
+	search := strings.ToLower(q.Get("search"))
+	s.mu.Lock()
+	var list []organizationJSON
+	for _, o := range s.orgs {
+		if q.Get("id") != "" && o.ID != id || q.Get("uuid") != "" && !strings.EqualFold(o.UUID, q.Get("uuid")) ||
+			q.Get("name") != "" && o.Name != q.Get("name") || q.Get("slug") != "" && o.Slug != q.Get("slug") ||
+			search != "" && !strings.Contains(strings.ToLower(o.Name), search) && !strings.Contains(strings.ToLower(o.Slug), search) {
+			continue
+		}
+		list = append(list, o.json())
+	}
+	s.mu.Unlock()
+	from, to, next, prev, ok := s.pageNumber(w, r, len(list))
+	if !ok {
+		return
+	}
+	results := list[from:to]
+	if results == nil {
+		results = []organizationJSON{}
+	}
+	writeJSON(w, http.StatusOK, envelope{Count: len(list), Next: next, Previous: prev, Results: results})
+}
+
+var slugPattern = regexp.MustCompile(`^[-a-zA-Z0-9_]+$`)
+
+// organizationFields validates name and slug the way the API's serializer
+// does; partial allows either to be absent. The caller holds s.mu.
+func (s *Server) organizationFields(body map[string]any, partial bool, self int) (name, slug *string, errs map[string][]string) {
+	errs = map[string][]string{}
+	str := func(key string, maxLen int) *string {
+		v, present := body[key]
+		if !present {
+			if !partial {
+				errs[key] = append(errs[key], "This field is required.")
+			}
+			return nil
+		}
+		sv, ok := v.(string)
+		switch {
+		case v == nil:
+			errs[key] = append(errs[key], "This field may not be null.")
+		case !ok:
+			errs[key] = append(errs[key], "Not a valid string.")
+		case strings.TrimSpace(sv) == "":
+			errs[key] = append(errs[key], "This field may not be blank.")
+		case utf8.RuneCountInString(sv) > maxLen:
+			errs[key] = append(errs[key], fmt.Sprintf("Ensure this field has no more than %d characters.", maxLen))
+		default:
+			return &sv
+		}
+		return nil
+	}
+	name = str("name", 200)
+	slug = str("slug", 200)
+	if slug != nil {
+		switch {
+		case !slugPattern.MatchString(*slug):
+			errs["slug"] = append(errs["slug"], `Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.`)
+			slug = nil
+		case slices.ContainsFunc(s.orgs, func(o Organization) bool { return o.Slug == *slug && o.ID != self }):
+			errs["slug"] = append(errs["slug"], "organization with this slug already exists.")
+			slug = nil
+		}
+	}
+	if len(errs) == 0 {
+		errs = nil
+	}
+	return name, slug, errs
+}
+
+func (s *Server) createOrganization(w http.ResponseWriter, r *http.Request, u *user, _ string) {
+	if !canManage(w, u) {
+		return
+	}
+	body, ok := readJSON(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	name, slug, errs := s.organizationFields(body, false, 0)
+	if errs != nil {
+		writeJSON(w, http.StatusBadRequest, errs)
+		return
+	}
+	o := Organization{ID: s.nextOrgID, UUID: newUUID(s.rng), Name: *name, Slug: *slug, Limit: DefaultUsageLimit}
+	s.nextOrgID++
+	s.orgs = append(s.orgs, o)
+	writeJSON(w, http.StatusCreated, o.json())
+}
+
+// findOrganization returns the index of the organization with uuid, or
+// answers 404 and returns -1. The caller holds s.mu.
+func (s *Server) findOrganization(w http.ResponseWriter, uuid string) int {
+	i := slices.IndexFunc(s.orgs, func(o Organization) bool { return strings.EqualFold(o.UUID, uuid) })
+	if i < 0 {
+		writeJSON(w, http.StatusNotFound, detail("No Organization matches the given query."))
+	}
+	return i
+}
+
+func (s *Server) getOrganization(w http.ResponseWriter, _ *http.Request, _ *user, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if i := s.findOrganization(w, id); i >= 0 {
+		writeJSON(w, http.StatusOK, s.orgs[i].json())
+	}
+}
+
+func (s *Server) putOrganization(w http.ResponseWriter, r *http.Request, u *user, id string) {
+	s.changeOrganization(w, r, u, id, false)
+}
+
+func (s *Server) patchOrganization(w http.ResponseWriter, r *http.Request, u *user, id string) {
+	s.changeOrganization(w, r, u, id, true)
+}
+
+func (s *Server) changeOrganization(w http.ResponseWriter, r *http.Request, u *user, id string, partial bool) {
+	if !canManage(w, u) {
+		return
+	}
+	body, ok := readJSON(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := s.findOrganization(w, id)
+	if i < 0 {
+		return
+	}
+	name, slug, errs := s.organizationFields(body, partial, s.orgs[i].ID)
+	if errs != nil {
+		writeJSON(w, http.StatusBadRequest, errs)
+		return
+	}
+	if name != nil {
+		s.orgs[i].Name = *name
+	}
+	if slug != nil {
+		s.orgs[i].Slug = *slug
+	}
+	writeJSON(w, http.StatusOK, s.orgs[i].json())
+}
+
+func (s *Server) deleteOrganization(w http.ResponseWriter, _ *http.Request, u *user, id string) {
+	if !canManage(w, u) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if i := s.findOrganization(w, id); i >= 0 {
+		s.orgs = slices.Delete(s.orgs, i, i+1)
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+// incrementOrganization adds usage; past the limit it answers 400 unless the
+// organization's limit is overridden.
+func (s *Server) incrementOrganization(w http.ResponseWriter, r *http.Request, _ *user, id string) {
+	body, ok := readJSON(w, r)
+	if !ok {
+		return
+	}
+	n := 1
+	if v, present := body["usage"]; present {
+		if n, ok = drfInt(v); !ok {
+			writeJSON(w, http.StatusBadRequest, fieldError("usage", "A valid integer is required."))
+			return
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := s.findOrganization(w, id)
+	if i < 0 {
+		return
+	}
+	o := &s.orgs[i]
+	if !o.Overridden && o.Usage+n > o.Limit {
+		writeJSON(w, http.StatusBadRequest, fieldError("usage", fmt.Sprintf("Usage limit of %d would be exceeded (current usage %d).", o.Limit, o.Usage)))
+		return
+	}
+	o.Usage += n
+	writeJSON(w, http.StatusOK, map[string]any{"limit": o.Limit, "usage": o.Usage, "remaining": o.Limit - o.Usage, "overriden": o.Overridden})
+}
