@@ -1,0 +1,96 @@
+// Command organizations walks through an organization's life: create it,
+// rename it, record usage, list organizations, delete it.
+//
+// With ACCOUNTS_API_KEY set (and ACCOUNTS_BASE_URL, if not production) it talks
+// to that API and changes real data. Otherwise it starts the in-memory test
+// server, accountstest, in this process and says so.
+//
+//	go run ./examples/organizations -slug my-test-org
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/coolset-go/sdk/accounts"
+	"github.com/coolset-go/sdk/accounts/accountstest"
+	"github.com/coolset-go/sdk/organizations"
+)
+
+func main() {
+	slug := flag.String("slug", "sdk-example-org", "slug of the organization to create (letters, digits, - and _)")
+	flag.Parse()
+	if err := run(context.Background(), *slug, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "organizations:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, slug string, out, errOut io.Writer) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+
+	var opts []accounts.Option
+	if os.Getenv(accounts.EnvAPIKey) != "" {
+		opts = append(opts, accounts.WithEnv())
+	} else {
+		srv := accountstest.NewServer()
+		defer srv.Close()
+		fmt.Fprintf(errOut, "%s is not set: using the in-memory test server at %s\n", accounts.EnvAPIKey, srv.URL())
+		opts = append(opts, accounts.WithBaseURL(srv.URL()), accounts.WithAPIKey(accountstest.OwnerToken))
+	}
+	client, err := accounts.NewClient(opts...)
+	if err != nil {
+		return err
+	}
+	orgs := client.Organizations
+
+	org, err := orgs.Create(ctx, &organizations.CreateRequest{Name: "SDK Example", Slug: slug})
+	if err != nil {
+		var apiErr *accounts.Error
+		if errors.As(err, &apiErr) && len(apiErr.FieldErrors["slug"]) > 0 {
+			return fmt.Errorf("slug %q refused: %s", slug, apiErr.FieldErrors["slug"][0])
+		}
+		return fmt.Errorf("create: %w", err)
+	}
+	fmt.Fprintf(out, "created  %s (%s) %s\n", org.Name, org.Slug, org.UUID)
+
+	org, err = orgs.Patch(ctx, org.UUID, &organizations.PatchRequest{Name: accounts.Ptr("SDK Example, renamed")})
+	if err != nil {
+		return fmt.Errorf("rename: %w", err)
+	}
+	fmt.Fprintf(out, "renamed  %s\n", org.Name)
+
+	usage, err := orgs.Increment(ctx, org.UUID, 3)
+	if err != nil {
+		return fmt.Errorf("increment: %w", err)
+	}
+	fmt.Fprintf(out, "usage    %d of %d (%d remaining)\n", usage.Usage, usage.Limit, usage.Remaining)
+
+	n := 0
+	for o, err := range orgs.All(ctx, &organizations.ListOptions{PageSize: accounts.Ptr(50)}) {
+		if err != nil {
+			return fmt.Errorf("list: %w", err)
+		}
+		if o.UUID == org.UUID {
+			fmt.Fprintf(out, "listed   %s among the organizations\n", o.Slug)
+		}
+		n++
+	}
+	fmt.Fprintf(out, "total    %d organizations\n", n)
+
+	if err := orgs.Delete(ctx, org.UUID); err != nil {
+		return fmt.Errorf("delete: %w", err)
+	}
+	_, err = orgs.Get(ctx, org.UUID)
+	if !errors.Is(err, accounts.ErrNotFound) {
+		return fmt.Errorf("the organization is still there after delete (%v)", err)
+	}
+	fmt.Fprintf(out, "deleted  %s\n", org.UUID)
+	return nil
+}
