@@ -65,6 +65,19 @@
 //   - POST accounts/users/me/switch-workspace/: {"company_id": n} changes the
 //     user's active workspace; 400 with a field error when it is missing, not
 //     an integer, or not one of the user's workspaces.
+//   - GET and POST accounts/organizations/, and GET, PUT, PATCH, DELETE
+//     accounts/organizations/{uuid}/: DefaultOrganizationCount seeded
+//     organizations with UUIDs; the list pages by page/page_size (default
+//     100) in an envelope with absolute links, a page past the end is 404
+//     "Invalid page."; filters id, uuid, name, slug, search (name or slug,
+//     ignoring case). Name and slug are validated like the API's serializer
+//     (1 to 200 characters, slug ^[-a-zA-Z0-9_]+$, slug unique). Only the
+//     owner and the admin may create, change or delete (the member gets 403).
+//   - POST accounts/organizations/{uuid}/increment/: {"usage": n} adds n
+//     (default 1) to the usage and answers {limit, usage, remaining,
+//     overriden}; past the limit (DefaultUsageLimit) it answers 400 on
+//     "usage", unless the organization's limit is overridden (every tenth
+//     seeded organization).
 //
 // # Django REST framework behaviour
 //
@@ -76,6 +89,6 @@
 // up as "..", never resolved.
 //
 // The server records every request (Requests) and exposes its data
-// (Workspaces, MembershipsOf, ActiveWorkspace, Countries) so that tests can
+// (Workspaces, MembershipsOf, ActiveWorkspace, Countries, Organizations) so that tests can
 // compute expected answers. It is safe for concurrent use.
 package accountstest
