@@ -37,7 +37,7 @@ func TestImportDirection(t *testing.T) {
 		"resource": {"internal": true},
 		"internal": {"internal": true},
 		"server":   {},
-		"example":  {"root": true, "resource": true, "server": true},
+		"example":  {"root": true, "resource": true, "server": true, "example": true},
 	}
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	if len(lines) < 5 {

@@ -112,7 +112,12 @@ func (r *CreateRequest) Validate() error {
 	if r == nil {
 		return validate.NotEmpty("name", "")
 	}
-	return errors.Join(validate.Length("name", r.Name, 1, MaxNameLength), validate.Slug("slug", r.Slug, MaxSlugLength))
+	return validateNameSlug(r.Name, r.Slug)
+}
+
+// validateNameSlug checks the two fields every full write carries.
+func validateNameSlug(name, slug string) error {
+	return errors.Join(validate.Length("name", name, 1, MaxNameLength), validate.Slug("slug", slug, MaxSlugLength))
 }
 
 // UpdateRequest replaces an organization's fields (operation 26, PUT): both
@@ -129,7 +134,7 @@ func (r *UpdateRequest) Validate() error {
 	if r == nil {
 		return validate.NotEmpty("name", "")
 	}
-	return errors.Join(validate.Length("name", r.Name, 1, MaxNameLength), validate.Slug("slug", r.Slug, MaxSlugLength))
+	return validateNameSlug(r.Name, r.Slug)
 }
 
 // PatchRequest changes some of an organization's fields (operation 27, PATCH);

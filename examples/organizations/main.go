@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/coolset-go/sdk/accounts"
-	"github.com/coolset-go/sdk/accounts/accountstest"
+	"github.com/coolset-go/sdk/examples/internal/exampleclient"
 	"github.com/coolset-go/sdk/organizations"
 )
 
@@ -35,19 +35,11 @@ func run(ctx context.Context, slug string, out, errOut io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 
-	var opts []accounts.Option
-	if os.Getenv(accounts.EnvAPIKey) != "" {
-		opts = append(opts, accounts.WithEnv())
-	} else {
-		srv := accountstest.NewServer()
-		defer srv.Close()
-		fmt.Fprintf(errOut, "%s is not set: using the in-memory test server at %s\n", accounts.EnvAPIKey, srv.URL())
-		opts = append(opts, accounts.WithBaseURL(srv.URL()), accounts.WithAPIKey(accountstest.OwnerToken))
-	}
-	client, err := accounts.NewClient(opts...)
+	client, done, err := exampleclient.New(errOut)
 	if err != nil {
 		return err
 	}
+	defer done()
 	orgs := client.Organizations
 
 	org, err := orgs.Create(ctx, &organizations.CreateRequest{Name: "SDK Example", Slug: slug})

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/coolset-go/sdk/accounts"
-	"github.com/coolset-go/sdk/accounts/accountstest"
+	"github.com/coolset-go/sdk/examples/internal/exampleclient"
 	"github.com/coolset-go/sdk/workspaces"
 )
 
@@ -32,19 +32,11 @@ func run(ctx context.Context, out, errOut io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 
-	var opts []accounts.Option
-	if os.Getenv(accounts.EnvAPIKey) != "" {
-		opts = append(opts, accounts.WithEnv())
-	} else {
-		srv := accountstest.NewServer()
-		defer srv.Close()
-		fmt.Fprintf(errOut, "%s is not set: using the in-memory test server at %s\n", accounts.EnvAPIKey, srv.URL())
-		opts = append(opts, accounts.WithBaseURL(srv.URL()), accounts.WithAPIKey(accountstest.OwnerToken))
-	}
-	client, err := accounts.NewClient(opts...)
+	client, done, err := exampleclient.New(errOut)
 	if err != nil {
 		return err
 	}
+	defer done()
 
 	cfg, err := client.UserConfig.Get(ctx)
 	if err != nil {
