@@ -11,7 +11,9 @@ import (
 
 	"github.com/coolset-go/sdk/countries"
 	"github.com/coolset-go/sdk/internal/core"
+	"github.com/coolset-go/sdk/invitations"
 	"github.com/coolset-go/sdk/organizations"
+	"github.com/coolset-go/sdk/users"
 	"github.com/coolset-go/sdk/workspaces"
 	"golang.org/x/oauth2"
 )
@@ -39,6 +41,15 @@ type Client struct {
 	UserConfig *UserConfigService
 	// Organizations manages organizations and their usage.
 	Organizations *organizations.Service
+	// Users reads the current user's profile and manages users.
+	Users *users.Service
+	// Invitations sends email invitations and manages organization
+	// invitations.
+	Invitations *invitations.Service
+	// Analysts lists analysts and reads and changes the current one.
+	Analysts *AnalystsService
+	// Groups lists auth groups.
+	Groups *GroupsService
 
 	core *core.Client
 }
@@ -106,6 +117,10 @@ func NewClient(opts ...Option) (*Client, error) {
 		Workspaces:    workspaces.NewService(cc),
 		UserConfig:    &UserConfigService{c: cc},
 		Organizations: organizations.NewService(cc),
+		Users:         users.NewService(cc),
+		Invitations:   invitations.NewService(cc),
+		Analysts:      &AnalystsService{c: cc},
+		Groups:        &GroupsService{c: cc},
 		core:          cc,
 	}, nil
 }

@@ -33,11 +33,7 @@ type UserConfigService struct {
 
 // Get returns the current user's configuration (operation 3).
 func (s *UserConfigService) Get(ctx context.Context, opts ...RequestOption) (*UserConfig, error) {
-	var out UserConfig
-	if _, err := s.c.Do(ctx, &core.Request{Method: "GET", Path: endpoints.UserConfig}, &out, opts); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return core.Call[UserConfig](ctx, s.c, "GET", endpoints.UserConfig, nil, opts)
 }
 
 // Patch changes the current user's configuration (operation 4, PATCH) and
@@ -47,9 +43,5 @@ func (s *UserConfigService) Patch(ctx context.Context, patch *UserConfigPatch, o
 	if patch == nil {
 		patch = &UserConfigPatch{}
 	}
-	var out UserConfig
-	if _, err := s.c.Do(ctx, &core.Request{Method: "PATCH", Path: endpoints.UserConfig, Body: patch}, &out, opts); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return core.Call[UserConfig](ctx, s.c, "PATCH", endpoints.UserConfig, patch, opts)
 }

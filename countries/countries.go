@@ -96,9 +96,5 @@ func (s *Service) Get(ctx context.Context, id string, reqOpts ...RequestOption) 
 	if err := validate.NotEmpty("id", id); err != nil {
 		return nil, err
 	}
-	var c Country
-	if _, err := s.c.Do(ctx, &core.Request{Method: "GET", Path: endpoints.Country(id)}, &c, reqOpts); err != nil {
-		return nil, err
-	}
-	return &c, nil
+	return core.Call[Country](ctx, s.c, "GET", endpoints.Country(id), nil, reqOpts)
 }

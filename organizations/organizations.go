@@ -82,18 +82,12 @@ func (o *ListOptions) Validate() error {
 	if o == nil {
 		return nil
 	}
-	var errs []error
-	if o.ID != nil {
-		errs = append(errs, validate.Positive("id", *o.ID))
+	errs := []error{
+		validate.PositiveIfSet("id", o.ID),
+		validate.PositiveIfSet("page", o.Page), validate.PositiveIfSet("page_size", o.PageSize),
 	}
 	if o.UUID != "" {
 		errs = append(errs, validate.UUID("uuid", o.UUID))
-	}
-	if o.Page != nil {
-		errs = append(errs, validate.Positive("page", *o.Page))
-	}
-	if o.PageSize != nil {
-		errs = append(errs, validate.Positive("page_size", *o.PageSize))
 	}
 	return errors.Join(errs...)
 }
@@ -245,18 +239,10 @@ func (s *Service) Increment(ctx context.Context, uuid string, usage int, reqOpts
 	body := struct {
 		Usage int `json:"usage"`
 	}{usage}
-	var out Usage
-	if _, err := s.c.Do(ctx, &core.Request{Method: "POST", Path: endpoints.OrganizationIncrement(uuid), Body: body}, &out, reqOpts); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return core.Call[Usage](ctx, s.c, "POST", endpoints.OrganizationIncrement(uuid), body, reqOpts)
 }
 
 // send makes one call that answers an Organization.
 func (s *Service) send(ctx context.Context, method, path string, body any, reqOpts []RequestOption) (*Organization, error) {
-	var out Organization
-	if _, err := s.c.Do(ctx, &core.Request{Method: method, Path: path, Body: body}, &out, reqOpts); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return core.Call[Organization](ctx, s.c, method, path, body, reqOpts)
 }

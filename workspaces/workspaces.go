@@ -187,9 +187,5 @@ func (s *Service) Switch(ctx context.Context, companyID int, reqOpts ...RequestO
 	body := struct {
 		CompanyID int `json:"company_id"`
 	}{companyID}
-	var out SwitchResult
-	if _, err := s.c.Do(ctx, &core.Request{Method: "POST", Path: endpoints.SwitchWorkspace, Body: body}, &out, reqOpts); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return core.Call[SwitchResult](ctx, s.c, "POST", endpoints.SwitchWorkspace, body, reqOpts)
 }

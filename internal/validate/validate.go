@@ -103,3 +103,22 @@ func Email(field, v string, hi int) error {
 	}
 	return nil
 }
+
+// PositiveItems refuses a list of ids holding zero or a negative number.
+func PositiveItems(field string, ids []int) error {
+	for i, id := range ids {
+		if id <= 0 {
+			return apierror.Invalid(field, "item %d must be a positive integer, got %d", i, id)
+		}
+	}
+	return nil
+}
+
+// PositiveIfSet refuses a set pointer to zero or a negative number; nil is
+// accepted (the parameter is not sent).
+func PositiveIfSet(field string, v *int) error {
+	if v == nil {
+		return nil
+	}
+	return Positive(field, *v)
+}

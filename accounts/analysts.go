@@ -1,0 +1,174 @@
+package accounts
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"iter"
+
+	"github.com/coolset-go/sdk/internal/core"
+	"github.com/coolset-go/sdk/internal/endpoints"
+	"github.com/coolset-go/sdk/internal/model"
+	"github.com/coolset-go/sdk/internal/pagination"
+	"github.com/coolset-go/sdk/internal/validate"
+)
+
+// Analyst is an analyst of the organization (operations 13 to 15). The API
+// documents two fields; the members of a list item it does not document are
+// kept, undecoded, in Extra.
+type Analyst struct {
+	// ConsentGiven reports whether the analyst has given consent.
+	ConsentGiven bool `json:"consent_given"`
+	// UserUUID is the UUID of the analyst's user.
+	UserUUID string `json:"user_uuid"`
+	// Extra holds the members of the server's answer the SDK does not know;
+	// nil when there are none.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// UnmarshalJSON decodes the known fields and keeps the others in Extra.
+func (a *Analyst) UnmarshalJSON(b []byte) error {
+	type plain Analyst
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	extra, err := model.Extra(b, "consent_given", "user_uuid")
+	if err != nil {
+		return err
+	}
+	*a = Analyst(p)
+	a.Extra = extra
+	return nil
+}
+
+// AnalystListOptions searches and pages the analyst list (operation 13). Zero
+// fields are not sent.
+type AnalystListOptions struct {
+	// Search matches a search term.
+	Search string `url:"search,omitempty"`
+	// Page is the page number, from 1.
+	Page *int `url:"page,omitempty"`
+	// PageSize is the number of analysts per page.
+	PageSize *int `url:"page_size,omitempty"`
+}
+
+// Validate checks the options without sending anything.
+func (o *AnalystListOptions) Validate() error {
+	if o == nil {
+		return nil
+	}
+	return errors.Join(validate.PositiveIfSet("page", o.Page), validate.PositiveIfSet("page_size", o.PageSize))
+}
+
+// AnalystPatch holds the changes to make to the current analyst (operation
+// 15). Nil fields are left unchanged.
+type AnalystPatch struct {
+	// ConsentGiven, when set, gives or withdraws the analyst's consent.
+	ConsentGiven *bool `json:"consent_given,omitempty"`
+}
+
+// AnalystsService lists analysts and reads and changes the current one. Get
+// one from Client.Analysts.
+type AnalystsService struct {
+	c *core.Client
+}
+
+func (s *AnalystsService) spec(opts *AnalystListOptions, reqOpts []RequestOption) pagination.Spec {
+	spec := pagination.NewSpec(s.c, endpoints.Analysts, opts, nil, reqOpts)
+	spec.Style = pagination.PageNumber
+	return spec
+}
+
+// List returns one page of analysts (operation 13); opts may be nil.
+func (s *AnalystsService) List(ctx context.Context, opts *AnalystListOptions, reqOpts ...RequestOption) (*Page[Analyst], error) {
+	return pagination.List[Analyst](ctx, s.spec(opts, reqOpts))
+}
+
+// All iterates over every analyst that matches opts, page after page; opts may
+// be nil. Breaking out of the loop stops fetching.
+func (s *AnalystsService) All(ctx context.Context, opts *AnalystListOptions, reqOpts ...RequestOption) iter.Seq2[*Analyst, error] {
+	return pagination.All[Analyst](ctx, s.spec(opts, reqOpts))
+}
+
+// Current returns the authenticated user's analyst record (operation 14).
+func (s *AnalystsService) Current(ctx context.Context, reqOpts ...RequestOption) (*Analyst, error) {
+	return core.Call[Analyst](ctx, s.c, "GET", endpoints.CurrentAnalyst, nil, reqOpts)
+}
+
+// PatchCurrent changes the authenticated user's analyst record (operation 15,
+// PATCH) and returns it as it is afterwards. A nil patch sends an empty object,
+// changing nothing.
+func (s *AnalystsService) PatchCurrent(ctx context.Context, patch *AnalystPatch, reqOpts ...RequestOption) (*Analyst, error) {
+	if patch == nil {
+		patch = &AnalystPatch{}
+	}
+	return core.Call[Analyst](ctx, s.c, "PATCH", endpoints.CurrentAnalyst, patch, reqOpts)
+}
+
+// Group is an auth group, a role with permissions (operation 16). The API
+// documents no item schema: ID and Name are decoded when present, and every
+// other member is kept, undecoded, in Extra.
+type Group struct {
+	// ID is the group's id, the one users.CreateRequest.Groups and
+	// invitations.SendRequest.AuthGroup take.
+	ID int `json:"id"`
+	// Name is the group's name.
+	Name string `json:"name"`
+	// Extra holds the members of the server's answer the SDK does not know;
+	// nil when there are none.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// UnmarshalJSON decodes the known fields and keeps the others in Extra.
+func (g *Group) UnmarshalJSON(b []byte) error {
+	type plain Group
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	extra, err := model.Extra(b, "id", "name")
+	if err != nil {
+		return err
+	}
+	*g = Group(p)
+	g.Extra = extra
+	return nil
+}
+
+// GroupListOptions pages the group list (operation 16). Nil fields are not
+// sent.
+type GroupListOptions struct {
+	// Page is the page number, from 1.
+	Page *int `url:"page,omitempty"`
+}
+
+// Validate checks the options without sending anything.
+func (o *GroupListOptions) Validate() error {
+	if o == nil {
+		return nil
+	}
+	return validate.PositiveIfSet("page", o.Page)
+}
+
+// GroupsService lists auth groups. Get one from Client.Groups.
+type GroupsService struct {
+	c *core.Client
+}
+
+func (s *GroupsService) spec(opts *GroupListOptions, reqOpts []RequestOption) pagination.Spec {
+	spec := pagination.NewSpec(s.c, endpoints.Groups, opts, nil, reqOpts)
+	spec.Style = pagination.PageNumber
+	return spec
+}
+
+// List returns one page of groups (operation 16); opts may be nil.
+func (s *GroupsService) List(ctx context.Context, opts *GroupListOptions, reqOpts ...RequestOption) (*Page[Group], error) {
+	return pagination.List[Group](ctx, s.spec(opts, reqOpts))
+}
+
+// All iterates over every group, page after page; opts may be nil. Breaking
+// out of the loop stops fetching.
+func (s *GroupsService) All(ctx context.Context, opts *GroupListOptions, reqOpts ...RequestOption) iter.Seq2[*Group, error] {
+	return pagination.All[Group](ctx, s.spec(opts, reqOpts))
+}

@@ -1,0 +1,73 @@
+package accounts
+
+import (
+	"context"
+	"net/url"
+
+	"github.com/coolset-go/sdk/internal/core"
+	"github.com/coolset-go/sdk/internal/endpoints"
+	"github.com/coolset-go/sdk/internal/requestconfig"
+	"github.com/coolset-go/sdk/internal/validate"
+)
+
+// MaxLoginEmailLength is the longest address LoginURL accepts, the most an
+// email address can hold.
+const MaxLoginEmailLength = 254
+
+// LoginParams is the server's answer to LoginURL.
+type LoginParams struct {
+	// Params holds the login parameters (the login hint URL and the account
+	// identifier), or, when several users share the email address, the route
+	// saying that the account must be entered by hand. The API documents the
+	// field as an opaque string; the SDK passes it on unchanged.
+	Params string `json:"params"`
+}
+
+// LoginURL asks the server for the parameters to log in with the given email
+// address (operation 22). An address that is not one valid mailbox is refused
+// before sending (field "email"); the server checks it again and answers 400.
+func (c *Client) LoginURL(ctx context.Context, email string, opts ...RequestOption) (*LoginParams, error) {
+	if err := validate.Email("email", email, MaxLoginEmailLength); err != nil {
+		return nil, err
+	}
+	body := struct {
+		Email string `json:"email"`
+	}{email}
+	return core.Call[LoginParams](ctx, c.core, "POST", endpoints.LoginURL, body, opts)
+}
+
+// PortalResult is the server's answer to Portal.
+type PortalResult struct {
+	// StatusCode is the HTTP status of the answer: 200, or a 3xx redirect.
+	StatusCode int
+	// Location is the absolute URL the server redirected to, which the SDK did
+	// not follow (it may be on another host, where the credentials must not
+	// go); "" when the server answered 200.
+	Location string
+}
+
+// Portal calls the account portal endpoint (operation 30). The server answers
+// 200 without a body, or redirects; a redirect is not followed, and its target
+// is reported in PortalResult.Location for the caller to open (in a browser,
+// typically). A redirect without a Location header is an error.
+func (c *Client) Portal(ctx context.Context, opts ...RequestOption) (*PortalResult, error) {
+	opts = append(opts[:len(opts):len(opts)], func(cfg *requestconfig.Config) { cfg.NoRedirect = true })
+	resp, err := c.core.Do(ctx, &core.Request{Method: "GET", Path: endpoints.Portal}, nil, opts)
+	if err != nil {
+		return nil, err
+	}
+	out := &PortalResult{StatusCode: resp.StatusCode}
+	if resp.StatusCode < 300 {
+		return out, nil
+	}
+	loc := resp.Header.Get("Location")
+	if loc == "" {
+		return nil, &Error{StatusCode: resp.StatusCode, Method: "GET", Path: c.core.BaseURL().Path + endpoints.Portal, Detail: "a redirect without a Location header"}
+	}
+	u, err := url.Parse(loc)
+	if err != nil {
+		return nil, &Error{StatusCode: resp.StatusCode, Method: "GET", Path: c.core.BaseURL().Path + endpoints.Portal, Detail: "a redirect to an unreadable Location"}
+	}
+	out.Location = c.core.BaseURL().ResolveReference(&url.URL{Path: endpoints.Portal}).ResolveReference(u).String()
+	return out, nil
+}

@@ -1,0 +1,150 @@
+// Package model holds the types that more than one resource package returns:
+// the company object that users and invitation statuses embed, and the loose
+// scalar types for fields the API documents with one JSON type but may send
+// with another. The resource packages re-export them with type aliases.
+package model
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+)
+
+// Company is a workspace as embedded in a user profile or an invitation status
+// (seed 001). It carries more of the company's data than a workspace list item.
+type Company struct {
+	// ID is the company's id, the one workspace calls take.
+	ID int `json:"id"`
+	// Name is the company's name.
+	Name string `json:"name"`
+	// Type is the kind of workspace, such as "active" or "trial".
+	Type string `json:"type"`
+	// Country is the company's country code, such as "NL"; "" when unknown.
+	Country string `json:"country"`
+	// CreditsUsed is the credits the company has used, as the API writes them.
+	CreditsUsed StringOrNumber `json:"credits_used"`
+	// NrOfEmployees is the company's number of employees.
+	NrOfEmployees int `json:"nr_of_employees"`
+	// NrOfLocations is the company's number of locations.
+	NrOfLocations int `json:"nr_of_locations"`
+	// NrOfTransactions is the company's number of transactions.
+	NrOfTransactions int `json:"nr_of_transactions"`
+	// MinimumDateFilter is the earliest date the company's filters allow
+	// (YYYY-MM-DD), or "".
+	MinimumDateFilter string `json:"minimum_date_filter"`
+	// ResultsLimitEarliestYear is the start of the company's results window
+	// (YYYY-MM-DD), or "".
+	ResultsLimitEarliestYear string `json:"results_limit_earliest_year"`
+	// ResultsLimitLatestYear is the end of the company's results window
+	// (YYYY-MM-DD), or "".
+	ResultsLimitLatestYear string `json:"results_limit_latest_year"`
+	// MinTransactionDate is the date of the company's first transaction, or "".
+	MinTransactionDate string `json:"min_transaction_date"`
+	// MaxTransactionDate is the date of the company's last transaction, or "".
+	MaxTransactionDate string `json:"max_transaction_date"`
+	// ChiftConsumerID identifies the company at the Chift integration, or "".
+	ChiftConsumerID string `json:"chift_consumer_id"`
+	// DefaultCurrency is the company's currency code, such as "EUR".
+	DefaultCurrency string `json:"default_currency"`
+	// DefaultLocale is the company's locale, such as "nl-NL".
+	DefaultLocale string `json:"default_locale"`
+	// DataRoomConsumerID identifies the company at the data room, or "".
+	DataRoomConsumerID string `json:"data_room_consumer_id"`
+	// Information is free-form company data; the API gives it no schema.
+	Information map[string]any `json:"information"`
+	// PulseParams are the company's survey parameters, as the API writes them.
+	PulseParams string `json:"pulse_params"`
+	// Flags are the feature flags enabled for the company.
+	Flags []Flag `json:"flags"`
+}
+
+// Flag is a feature flag enabled for a company.
+type Flag struct {
+	// Name is the flag's name.
+	Name string `json:"name"`
+}
+
+// StringOrNumber is a text field the API documents as a string but that may
+// arrive as a JSON number (an id, an amount). It holds the text either way;
+// null decodes as "". It is sent as a JSON string.
+type StringOrNumber string
+
+// UnmarshalJSON accepts a JSON string, number or null.
+func (s *StringOrNumber) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case bytes.Equal(b, []byte("null")):
+		*s = ""
+		return nil
+	case len(b) > 0 && b[0] == '"':
+		var v string
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*s = StringOrNumber(v)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("want a string or a number, got %.32s", b)
+	}
+	*s = StringOrNumber(n)
+	return nil
+}
+
+// Int returns the value as an integer, if it is one.
+func (s StringOrNumber) Int() (int, error) { return strconv.Atoi(string(s)) }
+
+// BoolOrString is a flag the API documents as a string but whose meaning is
+// true or false. It accepts a JSON boolean, the strings "true"/"false" (any
+// case, as Python writes them too), "1"/"0", "" and null (false). It is sent
+// as a JSON boolean.
+type BoolOrString bool
+
+// UnmarshalJSON accepts a JSON boolean, one of the strings above, or null.
+func (v *BoolOrString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if bytes.Equal(b, []byte("null")) {
+		*v = false
+		return nil
+	}
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		switch s {
+		case "true", "True", "TRUE", "1":
+			*v = true
+		case "false", "False", "FALSE", "0", "":
+			*v = false
+		default:
+			return fmt.Errorf("want true or false, got %q", s)
+		}
+		return nil
+	}
+	var x bool
+	if err := json.Unmarshal(b, &x); err != nil {
+		return fmt.Errorf("want true or false, got %.32s", b)
+	}
+	*v = BoolOrString(x)
+	return nil
+}
+
+// Extra collects the members of a JSON object that are not in known, so that
+// fields the SDK does not type yet stay reachable. It returns nil when there
+// are none.
+func Extra(data []byte, known ...string) (map[string]json.RawMessage, error) {
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(data, &all); err != nil {
+		return nil, err
+	}
+	for _, k := range known {
+		delete(all, k)
+	}
+	if len(all) == 0 {
+		return nil, nil
+	}
+	return all, nil
+}

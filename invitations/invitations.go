@@ -1,0 +1,272 @@
+// Package invitations invites people to join, in the two ways the API offers.
+//
+// Email invitations (operations 6 and 7, the workspace-centric API) invite an
+// email address into the authenticated user's current workspace with an auth
+// group: Send them and check their Status. The types of this flow are named
+// Email*: SendRequest, EmailInvitation, EmailStatus.
+//
+// Organization invitations (operations 17 to 21, the organization-centric API)
+// invite an identifier into the organization with a role: List, All, Create,
+// Get, Resend and Revoke them. Their type is Invitation, keyed by UUID.
+//
+// Use it through accounts.Client.Invitations:
+//
+//	sent, err := client.Invitations.Send(ctx, &invitations.SendRequest{Email: "ana@example.com", AuthGroup: 3})
+//	status, err := client.Invitations.Status(ctx, sent.ID)
+//
+//	inv, err := client.Invitations.Create(ctx, &invitations.CreateRequest{InviteeIdentifier: "ana@example.com"})
+//	inv, err = client.Invitations.Resend(ctx, inv.UUID)
+package invitations
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"iter"
+	"time"
+
+	"github.com/coolset-go/sdk/internal/core"
+	"github.com/coolset-go/sdk/internal/endpoints"
+	"github.com/coolset-go/sdk/internal/model"
+	"github.com/coolset-go/sdk/internal/pagination"
+	"github.com/coolset-go/sdk/internal/requestconfig"
+	"github.com/coolset-go/sdk/internal/validate"
+)
+
+// RequestOption changes one call; see the constructors in package accounts.
+type RequestOption = requestconfig.Option
+
+// Page is one page of a list; see accounts.Page.
+type Page[T any] = pagination.Page[T]
+
+// Company is the workspace an email invitation is for.
+type Company = model.Company
+
+// Flag is a feature flag enabled for a company.
+type Flag = model.Flag
+
+// StringOrNumber is a text field that may arrive as a JSON number.
+type StringOrNumber = model.StringOrNumber
+
+// BoolOrString is a flag the API documents as a string.
+type BoolOrString = model.BoolOrString
+
+// MaxEmailLength is the longest email address an email invitation takes.
+const MaxEmailLength = 1024
+
+// SendRequest invites an email address into the current workspace (operation
+// 6). Only OWNER and ADMIN users may invite with the ADMIN auth group, and
+// owners cannot be invited; the server enforces both and answers 400 or 403.
+type SendRequest struct {
+	// Email is the invitee's address, 1 to 1024 characters.
+	Email string `json:"email"`
+	// AuthGroup is the id of the auth group (role) the invitee gets; see
+	// accounts.Client.Groups for the ids.
+	AuthGroup int `json:"auth_group"`
+}
+
+// Validate checks the request without sending anything.
+func (r *SendRequest) Validate() error {
+	if r == nil {
+		return validate.NotEmpty("email", "")
+	}
+	return errors.Join(validate.Email("email", r.Email, MaxEmailLength), validate.Positive("auth_group", r.AuthGroup))
+}
+
+// EmailInvitation is the server's answer to Send.
+type EmailInvitation struct {
+	// ID identifies the invitation; pass it to Status.
+	ID string `json:"id"`
+	// Email is the invitee's address.
+	Email string `json:"email"`
+	// AuthGroup is the id of the auth group the invitee gets.
+	AuthGroup int `json:"auth_group"`
+}
+
+// EmailStatus is the state of an email invitation (operation 7).
+type EmailStatus struct {
+	// ID identifies the invitation.
+	ID string `json:"id"`
+	// Email is the invitee's address.
+	Email string `json:"email"`
+	// Company is the workspace the invitation is for; nil when not given.
+	Company *Company `json:"company"`
+	// AuthGroupID is the id of the auth group the invitee gets, as the API
+	// writes it.
+	AuthGroupID StringOrNumber `json:"auth_group_id"`
+	// IsExistingUser reports whether the invitee already has an account.
+	IsExistingUser bool `json:"is_existing_user"`
+	// IsActive reports whether the invitation can still be accepted.
+	IsActive BoolOrString `json:"is_active"`
+	// IsMFAEnabled reports whether the workspace requires multi-factor
+	// authentication.
+	IsMFAEnabled BoolOrString `json:"is_mfa_enabled"`
+}
+
+// Role is the role an organization invitation grants. The API documents the
+// field as an enumeration without listing its values, so any value the server
+// sends is kept as it is, and any non-empty value is sent as given. RoleAdmin
+// and RoleOwner are the role names the workspace-centric API uses.
+type Role string
+
+// Role names known from the workspace-centric API. The server refuses to
+// invite an owner, and lets only owners and admins invite an admin.
+const (
+	RoleOwner Role = "OWNER"
+	RoleAdmin Role = "ADMIN"
+)
+
+// Invitation is an invitation to join an organization (operations 17 to 21).
+type Invitation struct {
+	// UUID identifies the invitation; pass it to Get, Resend and Revoke.
+	UUID string `json:"uuid"`
+	// InviteeIdentifier is who is invited, such as an email address.
+	InviteeIdentifier string `json:"invitee_identifier"`
+	// Role is the role the invitation grants, or "" for the server's default.
+	Role Role `json:"role"`
+	// InvitedBy is the UUID of the user who sent the invitation.
+	InvitedBy string `json:"invited_by"`
+	// SentAt is when the invitation was (last) sent.
+	SentAt time.Time `json:"sent_at"`
+	// ValidUntil is when the invitation expires.
+	ValidUntil time.Time `json:"valid_until"`
+	// Extra holds the members of the server's answer the SDK does not know,
+	// undecoded, so that nothing the server sends is lost; nil when there are
+	// none.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// UnmarshalJSON decodes the known fields and keeps the others in Extra.
+func (i *Invitation) UnmarshalJSON(b []byte) error {
+	type plain Invitation
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	extra, err := model.Extra(b, "uuid", "invitee_identifier", "role", "invited_by", "sent_at", "valid_until")
+	if err != nil {
+		return err
+	}
+	*i = Invitation(p)
+	i.Extra = extra
+	return nil
+}
+
+// ListOptions pages the organization invitation list (operation 17). Nil
+// fields are not sent.
+type ListOptions struct {
+	// Page is the page number, from 1.
+	Page *int `url:"page,omitempty"`
+	// PageSize is the number of invitations per page.
+	PageSize *int `url:"page_size,omitempty"`
+}
+
+// Validate checks the options without sending anything.
+func (o *ListOptions) Validate() error {
+	if o == nil {
+		return nil
+	}
+	return errors.Join(validate.PositiveIfSet("page", o.Page), validate.PositiveIfSet("page_size", o.PageSize))
+}
+
+// CreateRequest invites someone into the organization (operation 18).
+type CreateRequest struct {
+	// InviteeIdentifier is who is invited, such as an email address;
+	// required.
+	InviteeIdentifier string `json:"invitee_identifier"`
+	// Role is the role to grant; "" leaves it to the server.
+	Role Role `json:"role,omitempty"`
+}
+
+// Validate checks the request without sending anything.
+func (r *CreateRequest) Validate() error {
+	if r == nil {
+		return validate.NotEmpty("invitee_identifier", "")
+	}
+	return validate.NotEmpty("invitee_identifier", r.InviteeIdentifier)
+}
+
+// Service sends and manages invitations. Get one from
+// accounts.Client.Invitations.
+type Service struct {
+	c *core.Client
+}
+
+// NewService is used by accounts.NewClient; use accounts.Client.Invitations.
+func NewService(c *core.Client) *Service { return &Service{c: c} }
+
+// Send invites an email address into the authenticated user's current
+// workspace (operation 6). The invitee gets an email with a link to accept.
+//
+// Send is a POST: a failed attempt is retried only when the server said it did
+// nothing (429, or 503 with Retry-After) or the connection failed before the
+// request was sent, so a retry never sends a second invitation.
+func (s *Service) Send(ctx context.Context, req *SendRequest, reqOpts ...RequestOption) (*EmailInvitation, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	return core.Call[EmailInvitation](ctx, s.c, "POST", endpoints.Invitations, req, reqOpts)
+}
+
+// Status returns the state of the email invitation with the given id, the
+// UUID Send returned (operation 7).
+func (s *Service) Status(ctx context.Context, id string, reqOpts ...RequestOption) (*EmailStatus, error) {
+	if err := validate.UUID("id", id); err != nil {
+		return nil, err
+	}
+	return core.Call[EmailStatus](ctx, s.c, "GET", endpoints.Invitation(id), nil, reqOpts)
+}
+
+func (s *Service) spec(opts *ListOptions, reqOpts []RequestOption) pagination.Spec {
+	spec := pagination.NewSpec(s.c, endpoints.Invites, opts, nil, reqOpts)
+	spec.Style = pagination.PageNumber
+	return spec
+}
+
+// List returns one page of the organization's invitations (operation 17);
+// opts may be nil.
+func (s *Service) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Invitation], error) {
+	return pagination.List[Invitation](ctx, s.spec(opts, reqOpts))
+}
+
+// All iterates over every invitation of the organization, page after page;
+// opts may be nil. Breaking out of the loop stops fetching.
+func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[*Invitation, error] {
+	return pagination.All[Invitation](ctx, s.spec(opts, reqOpts))
+}
+
+// Create invites someone into the organization (operation 18). Like Send, it
+// is retried only when the server certainly did nothing.
+func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...RequestOption) (*Invitation, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	return core.Call[Invitation](ctx, s.c, "POST", endpoints.Invites, req, reqOpts)
+}
+
+// Get returns the organization invitation with the given UUID (operation 19).
+func (s *Service) Get(ctx context.Context, uuid string, reqOpts ...RequestOption) (*Invitation, error) {
+	if err := validate.UUID("uuid", uuid); err != nil {
+		return nil, err
+	}
+	return core.Call[Invitation](ctx, s.c, "GET", endpoints.Invite(uuid), nil, reqOpts)
+}
+
+// Resend sends the organization invitation with the given UUID again
+// (operation 20) and returns it as it is afterwards.
+func (s *Service) Resend(ctx context.Context, uuid string, reqOpts ...RequestOption) (*Invitation, error) {
+	if err := validate.UUID("uuid", uuid); err != nil {
+		return nil, err
+	}
+	return core.Call[Invitation](ctx, s.c, "POST", endpoints.Invite(uuid), nil, reqOpts)
+}
+
+// Revoke withdraws the organization invitation with the given UUID (operation
+// 21); the invitee can no longer accept it.
+func (s *Service) Revoke(ctx context.Context, uuid string, reqOpts ...RequestOption) error {
+	if err := validate.UUID("uuid", uuid); err != nil {
+		return err
+	}
+	_, err := s.c.Do(ctx, &core.Request{Method: "DELETE", Path: endpoints.Invite(uuid)}, nil, reqOpts)
+	return err
+}

@@ -1,0 +1,369 @@
+// Package users manages the users of the current workspace or organization:
+// the current user's profile (operations 9 and 10), the user list in both of
+// the API's shapes (operation 8), and creating, reading, updating and deleting
+// users by UUID (operations 31 to 35).
+//
+// Use it through accounts.Client.Users:
+//
+//	me, err := client.Users.Me(ctx)
+//	for u, err := range client.Users.All(ctx, &users.ListOptions{Search: "green"}) { ... }
+package users
+
+import (
+	"context"
+	"errors"
+	"iter"
+
+	"github.com/coolset-go/sdk/internal/apierror"
+	"github.com/coolset-go/sdk/internal/core"
+	"github.com/coolset-go/sdk/internal/endpoints"
+	"github.com/coolset-go/sdk/internal/model"
+	"github.com/coolset-go/sdk/internal/pagination"
+	"github.com/coolset-go/sdk/internal/requestconfig"
+	"github.com/coolset-go/sdk/internal/validate"
+)
+
+// RequestOption changes one call; see the constructors in package accounts.
+type RequestOption = requestconfig.Option
+
+// Page is one page of a list; see accounts.Page.
+type Page[T any] = pagination.Page[T]
+
+// Company is the workspace embedded in a user profile.
+type Company = model.Company
+
+// Flag is a feature flag enabled for a company.
+type Flag = model.Flag
+
+// StringOrNumber is a text field that may arrive as a JSON number.
+type StringOrNumber = model.StringOrNumber
+
+// Limits the API puts on a user's fields.
+const (
+	MaxEmailLength = 254
+	MaxNameLength  = 150
+)
+
+// User is a user. The workspace-centric calls (List against a limit/offset
+// server, Me, Current) fill the profile fields; the organization-centric calls
+// (Create, Get, Update, Patch, Delete, List against a page-based server) fill
+// ID, UUID, Email, FirstName, LastName, Groups and IsActive. Fields an answer
+// leaves out keep their zero value.
+type User struct {
+	// ID is the user's numeric id.
+	ID int `json:"id"`
+	// UUID identifies the user in Get, Update, Patch and Delete.
+	UUID string `json:"uuid,omitempty"`
+	// Email is the user's email address.
+	Email string `json:"email"`
+	// FirstName is the user's first name.
+	FirstName string `json:"first_name"`
+	// LastName is the user's last name.
+	LastName string `json:"last_name"`
+	// FirebaseUID identifies the user at the sign-in provider.
+	FirebaseUID string `json:"firebase_uid,omitempty"`
+	// ActiveUserCompanyID is the id of the user's membership of the active
+	// workspace; 0 when the answer does not say.
+	ActiveUserCompanyID int `json:"active_user_company_id,omitempty"`
+	// UserCompany is the user's membership of the active workspace; nil when
+	// the answer does not include it.
+	UserCompany *UserCompany `json:"user_company,omitempty"`
+	// Company is the user's active workspace; nil when the answer does not
+	// include it.
+	Company *Company `json:"company,omitempty"`
+	// JobTitle is the user's job title.
+	JobTitle string `json:"job_title,omitempty"`
+	// AuthGroup is the user's role in the active workspace with its
+	// permissions; nil when the answer does not include it.
+	AuthGroup *AuthGroup `json:"auth_group,omitempty"`
+	// IsMFAEnrolled reports whether the user has set up multi-factor
+	// authentication.
+	IsMFAEnrolled bool `json:"is_mfa_enrolled,omitempty"`
+	// IsMFARequired reports whether the user must use multi-factor
+	// authentication.
+	IsMFARequired bool `json:"is_mfa_required,omitempty"`
+	// DataRoomConsumerID identifies the user at the data room.
+	DataRoomConsumerID string `json:"data_room_consumer_id,omitempty"`
+	// PylonEmailHash is the hash the support widget identifies the user by.
+	PylonEmailHash string `json:"pylon_email_hash,omitempty"`
+	// Groups are the ids of the groups the user belongs to; the user has every
+	// permission granted to each of them.
+	Groups []int `json:"groups,omitempty"`
+	// IsActive reports whether the user is treated as active (deactivate a
+	// user instead of deleting it); nil when the answer does not say.
+	IsActive *bool `json:"is_active,omitempty"`
+}
+
+// HasPermission reports whether the user's auth group grants the permission
+// with the given codename, such as "view_user".
+func (u *User) HasPermission(codename string) bool {
+	if u == nil || u.AuthGroup == nil {
+		return false
+	}
+	for _, p := range u.AuthGroup.Permissions {
+		if p.Codename == codename {
+			return true
+		}
+	}
+	return false
+}
+
+// UserCompany is a user's membership of a workspace.
+type UserCompany struct {
+	// ID is the membership's id.
+	ID int `json:"id"`
+	// UserID is the user's id, as the API writes it.
+	UserID StringOrNumber `json:"user_id"`
+	// CompanyID is the workspace's id, as the API writes it.
+	CompanyID StringOrNumber `json:"company_id"`
+	// AuthGroupID is the id of the user's auth group, as the API writes it.
+	AuthGroupID StringOrNumber `json:"auth_group_id"`
+	// DataRoomConsumerID identifies the membership at the data room.
+	DataRoomConsumerID string `json:"data_room_consumer_id"`
+	// Config is the membership's free-form configuration; the API gives it
+	// no schema.
+	Config map[string]any `json:"config"`
+}
+
+// AuthGroup is a role with its permissions, such as OWNER, ADMIN or MEMBER.
+type AuthGroup struct {
+	// ID is the group's id, the one invitations.SendRequest.AuthGroup takes.
+	ID int `json:"id"`
+	// Name is the group's name.
+	Name string `json:"name"`
+	// Permissions are the permissions the group grants.
+	Permissions []Permission `json:"permissions"`
+}
+
+// Permission is one permission, named by its codename.
+type Permission struct {
+	// Codename names the permission, such as "view_user".
+	Codename string `json:"codename"`
+}
+
+// ListOptions searches and pages the user list (operation 8). The API pages
+// it in one of two ways: Limit and Offset (the workspace-centric API, which
+// answers a bare list) or Page and PageSize (the organization-centric API,
+// which answers a page with a count and links). Set the pair your server
+// takes, never both; with neither, List asks for the server's first page and
+// All walks by limit and offset. Nil fields are not sent.
+type ListOptions struct {
+	// Search matches a search term.
+	Search string `url:"search,omitempty"`
+	// Limit is the number of users per page (limit/offset paging).
+	Limit *int `url:"limit,omitempty"`
+	// Offset is the index of the first user to return (limit/offset paging).
+	Offset *int `url:"offset,omitempty"`
+	// Page is the page number, from 1 (page/page_size paging).
+	Page *int `url:"page,omitempty"`
+	// PageSize is the number of users per page (page/page_size paging).
+	PageSize *int `url:"page_size,omitempty"`
+}
+
+// Validate checks the options without sending anything.
+func (o *ListOptions) Validate() error {
+	if o == nil {
+		return nil
+	}
+	errs := []error{
+		validate.NonNegative("limit", o.Limit), validate.NonNegative("offset", o.Offset),
+		validate.PositiveIfSet("page", o.Page), validate.PositiveIfSet("page_size", o.PageSize),
+	}
+	if (o.Limit != nil || o.Offset != nil) && o.pageBased() {
+		errs = append(errs, apierror.Invalid("page", "limit/offset and page/page_size paging cannot be mixed"))
+	}
+	return errors.Join(errs...)
+}
+
+func (o *ListOptions) pageBased() bool { return o != nil && (o.Page != nil || o.PageSize != nil) }
+
+// CreateRequest is a new user (operation 31). Every field is optional; empty
+// strings and a nil Groups are not sent.
+type CreateRequest struct {
+	// Email is a valid address of at most 254 characters.
+	Email string `json:"email,omitempty"`
+	// FirstName is at most 150 characters.
+	FirstName string `json:"first_name,omitempty"`
+	// LastName is at most 150 characters.
+	LastName string `json:"last_name,omitempty"`
+	// Groups are the ids of the groups the user joins.
+	Groups []int `json:"groups,omitempty"`
+	// IsActive, when set, says whether the user is active; the server's
+	// default (active) applies when nil.
+	IsActive *bool `json:"is_active,omitempty"`
+}
+
+// Validate checks the request without sending anything.
+func (r *CreateRequest) Validate() error {
+	if r == nil {
+		return nil
+	}
+	return validateFields(&r.Email, &r.FirstName, &r.LastName, r.Groups)
+}
+
+// UpdateRequest replaces a user's fields (operation 33, PUT). Every field is
+// sent: an empty string clears it, and a nil Groups sends an empty list,
+// removing the user from every group. IsActive is sent only when set.
+type UpdateRequest struct {
+	// Email is a valid address of at most 254 characters, or "".
+	Email string `json:"email"`
+	// FirstName is at most 150 characters.
+	FirstName string `json:"first_name"`
+	// LastName is at most 150 characters.
+	LastName string `json:"last_name"`
+	// Groups are the ids of every group the user belongs to afterwards.
+	Groups []int `json:"groups"`
+	// IsActive, when set, says whether the user is active.
+	IsActive *bool `json:"is_active,omitempty"`
+}
+
+// Validate checks the request without sending anything.
+func (r *UpdateRequest) Validate() error {
+	if r == nil {
+		return apierror.Invalid("request", "an update needs a request; use Patch to change nothing")
+	}
+	return validateFields(&r.Email, &r.FirstName, &r.LastName, r.Groups)
+}
+
+// PatchRequest changes some of a user's fields (operation 34, PATCH); nil
+// fields are left as they are.
+type PatchRequest struct {
+	// Email, when set, is a valid address of at most 254 characters.
+	Email *string `json:"email,omitempty"`
+	// FirstName, when set, is at most 150 characters.
+	FirstName *string `json:"first_name,omitempty"`
+	// LastName, when set, is at most 150 characters.
+	LastName *string `json:"last_name,omitempty"`
+	// Groups, when set, are the ids of every group the user belongs to
+	// afterwards; a pointer to an empty slice removes the user from all.
+	Groups *[]int `json:"groups,omitempty"`
+	// IsActive, when set, says whether the user is active.
+	IsActive *bool `json:"is_active,omitempty"`
+}
+
+// Validate checks the request without sending anything.
+func (r *PatchRequest) Validate() error {
+	if r == nil {
+		return nil
+	}
+	var groups []int
+	if r.Groups != nil {
+		groups = *r.Groups
+	}
+	return validateFields(r.Email, r.FirstName, r.LastName, groups)
+}
+
+// validateFields checks the writable fields; nil pointers are not checked.
+func validateFields(email, first, last *string, groups []int) error {
+	var errs []error
+	if email != nil && *email != "" {
+		errs = append(errs, validate.Email("email", *email, MaxEmailLength))
+	}
+	if first != nil {
+		errs = append(errs, validate.Length("first_name", *first, 0, MaxNameLength))
+	}
+	if last != nil {
+		errs = append(errs, validate.Length("last_name", *last, 0, MaxNameLength))
+	}
+	errs = append(errs, validate.PositiveItems("groups", groups))
+	return errors.Join(errs...)
+}
+
+// Service manages users. Get one from accounts.Client.Users.
+type Service struct {
+	c *core.Client
+}
+
+// NewService is used by accounts.NewClient; use accounts.Client.Users.
+func NewService(c *core.Client) *Service { return &Service{c: c} }
+
+func (s *Service) spec(opts *ListOptions, reqOpts []RequestOption) pagination.Spec {
+	spec := pagination.NewSpec(s.c, endpoints.Users, opts, nil, reqOpts)
+	if opts.pageBased() {
+		spec.Style = pagination.PageNumber
+	}
+	return spec
+}
+
+// List returns one page of the users of the authenticated user's workspace
+// (operation 8); opts may be nil. It needs the view_user permission. A
+// limit/offset server answers a bare list, so Count, Next and Previous stay
+// empty; a page-based server fills them.
+func (s *Service) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[User], error) {
+	return pagination.List[User](ctx, s.spec(opts, reqOpts))
+}
+
+// All iterates over every user that matches opts, page after page, in either
+// paging shape: by limit and offset unless opts sets Page or PageSize. opts
+// may be nil. Breaking out of the loop stops fetching.
+func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[*User, error] {
+	return pagination.All[User](ctx, s.spec(opts, reqOpts))
+}
+
+// Me returns the authenticated user's profile (operation 9).
+func (s *Service) Me(ctx context.Context, reqOpts ...RequestOption) (*User, error) {
+	return core.Call[User](ctx, s.c, "GET", endpoints.UsersMe, nil, reqOpts)
+}
+
+// Current returns the authenticated user's profile through the API's older
+// path (operation 10).
+//
+// Deprecated: The API deprecates this call; use Me, which returns the same
+// profile.
+func (s *Service) Current(ctx context.Context, reqOpts ...RequestOption) (*User, error) {
+	return core.Call[User](ctx, s.c, "GET", endpoints.CurrentUserLegacy, nil, reqOpts)
+}
+
+// Create creates a user (operation 31).
+func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...RequestOption) (*User, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	if req == nil {
+		req = &CreateRequest{}
+	}
+	return core.Call[User](ctx, s.c, "POST", endpoints.Users, req, reqOpts)
+}
+
+// Get returns the user with the given UUID (operation 32).
+func (s *Service) Get(ctx context.Context, uuid string, reqOpts ...RequestOption) (*User, error) {
+	if err := validate.UUID("uuid", uuid); err != nil {
+		return nil, err
+	}
+	return core.Call[User](ctx, s.c, "GET", endpoints.User(uuid), nil, reqOpts)
+}
+
+// Update replaces a user's fields (operation 33, PUT); see UpdateRequest for
+// what is sent.
+func (s *Service) Update(ctx context.Context, uuid string, req *UpdateRequest, reqOpts ...RequestOption) (*User, error) {
+	if err := errors.Join(validate.UUID("uuid", uuid), req.Validate()); err != nil {
+		return nil, err
+	}
+	body := *req
+	if body.Groups == nil {
+		body.Groups = []int{}
+	}
+	return core.Call[User](ctx, s.c, "PUT", endpoints.User(uuid), &body, reqOpts)
+}
+
+// Patch changes the fields of req that are set (operation 34, PATCH). A nil
+// req sends an empty object, changing nothing.
+func (s *Service) Patch(ctx context.Context, uuid string, req *PatchRequest, reqOpts ...RequestOption) (*User, error) {
+	if err := errors.Join(validate.UUID("uuid", uuid), req.Validate()); err != nil {
+		return nil, err
+	}
+	if req == nil {
+		req = &PatchRequest{}
+	}
+	return core.Call[User](ctx, s.c, "PATCH", endpoints.User(uuid), req, reqOpts)
+}
+
+// Delete deletes a user (operation 35). The API suggests deactivating a user
+// (Patch with IsActive false) rather than deleting it.
+func (s *Service) Delete(ctx context.Context, uuid string, reqOpts ...RequestOption) error {
+	if err := validate.UUID("uuid", uuid); err != nil {
+		return err
+	}
+	_, err := s.c.Do(ctx, &core.Request{Method: "DELETE", Path: endpoints.User(uuid)}, nil, reqOpts)
+	return err
+}
