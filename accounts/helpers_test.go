@@ -2,6 +2,7 @@ package accounts_test
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -132,4 +134,24 @@ func fixture(t *testing.T, name string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// checkRefused runs call on a fresh mock client and asserts that it was
+// refused before sending, with an error naming each of the space-separated
+// fields.
+func checkRefused(t *testing.T, fields string, call func(c *accounts.Client) error) {
+	t.Helper()
+	c, mt := newMockClient(t)
+	err := call(c)
+	if !errors.Is(err, accounts.ErrInvalid) {
+		t.Fatalf("err = %v, want an input error", err)
+	}
+	for _, f := range strings.Fields(fields) {
+		if !strings.Contains(err.Error(), "invalid "+f+":") {
+			t.Errorf("err = %v, want it to name %s", err, f)
+		}
+	}
+	if n := mt.GetTotalCallCount(); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
 }

@@ -2,7 +2,6 @@ package accounts_test
 
 import (
 	"context"
-	"errors"
 	"net/url"
 	"strings"
 	"testing"
@@ -126,20 +125,6 @@ func TestOrganizationsRefuseBadInput(t *testing.T) {
 		}},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c, mt := newMockClient(t)
-			err := tc.call(c)
-			if !errors.Is(err, accounts.ErrInvalid) {
-				t.Fatalf("err = %v", err)
-			}
-			for _, f := range strings.Fields(tc.fields) {
-				if !strings.Contains(err.Error(), "invalid "+f+":") {
-					t.Errorf("err = %v, want it to name %s", err, f)
-				}
-			}
-			if n := mt.GetTotalCallCount(); n != 0 {
-				t.Errorf("%d requests sent", n)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { checkRefused(t, tc.fields, tc.call) })
 	}
 }

@@ -1,0 +1,136 @@
+package accounts_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"reflect"
+	"testing"
+
+	"github.com/coolset-go/sdk/accounts"
+	"github.com/jarcoal/httpmock"
+)
+
+func TestAnalysts(t *testing.T) {
+	c, mt := newMockClient(t)
+	ctx := context.Background()
+	expect(t, mt, want{method: "GET", path: "/api/accounts/analysts/", query: url.Values{"search": {"ana"}, "page": {"1"}, "page_size": {"5"}}}, 200,
+		`{"count":1,"next":null,"previous":null,"results":[{"consent_given":true,"user_uuid":"`+userUUID+`","email":"ana@example.com","seats":2}]}`)
+	expect(t, mt, want{method: "GET", path: "/api/accounts/analysts/current/"}, 200, `{"consent_given":false,"user_uuid":"`+userUUID+`"}`)
+	expect(t, mt, want{method: "PATCH", path: "/api/accounts/analysts/current/", body: `{"consent_given":true}`}, 200, `{"consent_given":true,"user_uuid":"`+userUUID+`"}`)
+
+	page, err := c.Analysts.List(ctx, &accounts.AnalystListOptions{Search: "ana", Page: accounts.Ptr(1), PageSize: accounts.Ptr(5)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantItem := accounts.Analyst{ConsentGiven: true, UserUUID: userUUID, Extra: map[string]json.RawMessage{
+		"email": json.RawMessage(`"ana@example.com"`), "seats": json.RawMessage(`2`),
+	}}
+	if len(page.Results) != 1 || !reflect.DeepEqual(page.Results[0], wantItem) {
+		t.Fatalf("analysts = %+v", page.Results)
+	}
+	cur, err := c.Analysts.Current(ctx)
+	if err != nil || cur.ConsentGiven || cur.UserUUID != userUUID || cur.Extra != nil {
+		t.Fatalf("current = %+v, %v", cur, err)
+	}
+	cur, err = c.Analysts.PatchCurrent(ctx, &accounts.AnalystPatch{ConsentGiven: accounts.Ptr(true)})
+	if err != nil || !cur.ConsentGiven {
+		t.Fatalf("patched = %+v, %v", cur, err)
+	}
+}
+
+func TestAnalystsPatchNilSendsEmptyObject(t *testing.T) {
+	c, mt := newMockClient(t)
+	expect(t, mt, want{method: "PATCH", path: "/api/accounts/analysts/current/", body: `{}`}, 200, `{"consent_given":false}`)
+	if _, err := c.Analysts.PatchCurrent(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestGroupsKeepUnknownMembers(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponderWithQuery("GET", "https://api.test/api/accounts/groups/", "page=2", httpmock.NewStringResponder(200,
+		`{"count":3,"next":"https://api.test/api/accounts/groups/?page=3","previous":"https://api.test/api/accounts/groups/","results":[{"id":2,"name":"ADMIN","permissions":["view_user"]}]}`))
+	mt.RegisterResponderWithQuery("GET", "https://api.test/api/accounts/groups/", "page=3", httpmock.NewStringResponder(200,
+		`{"count":3,"next":null,"previous":"https://api.test/api/accounts/groups/?page=2","results":[{"id":3,"name":"MEMBER"}]}`))
+	got, err := accounts.Collect(c.Groups.All(context.Background(), &accounts.GroupListOptions{Page: accounts.Ptr(2)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []*accounts.Group{
+		{ID: 2, Name: "ADMIN", Extra: map[string]json.RawMessage{"permissions": json.RawMessage(`["view_user"]`)}},
+		{ID: 3, Name: "MEMBER"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("groups = %+v", got)
+	}
+}
+
+func TestGroupsListRefusesPageZero(t *testing.T) {
+	checkRefused(t, "page", func(c *accounts.Client) error {
+		_, err := c.Groups.List(context.Background(), &accounts.GroupListOptions{Page: accounts.Ptr(0)})
+		return err
+	})
+}
+
+func TestLoginURL(t *testing.T) {
+	c, mt := newMockClient(t)
+	expect(t, mt, want{method: "POST", path: "/api/accounts/login_url/", body: `{"email":"ana@example.com"}`}, 200, `{"params":"login_hint=ana%40example.com"}`)
+	p, err := c.LoginURL(context.Background(), "ana@example.com")
+	if err != nil || p.Params != "login_hint=ana%40example.com" {
+		t.Fatalf("params = %+v, %v", p, err)
+	}
+	checkRefused(t, "email", func(c *accounts.Client) error {
+		_, err := c.LoginURL(context.Background(), "ana@")
+		return err
+	})
+}
+
+func TestPortal(t *testing.T) {
+	cases := []struct {
+		name     string
+		status   int
+		location string
+		want     accounts.PortalResult
+	}{
+		{"no redirect", 200, "", accounts.PortalResult{StatusCode: 200}},
+		{"absolute redirect elsewhere", 302, "https://billing.example.com/session/abc", accounts.PortalResult{StatusCode: 302, Location: "https://billing.example.com/session/abc"}},
+		{"relative redirect", 303, "../portal-session/", accounts.PortalResult{StatusCode: 303, Location: "https://api.test/api/accounts/portal-session/"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt := newMockClient(t)
+			mt.RegisterResponder("GET", "https://api.test/api/accounts/portal/", func(req *http.Request) (*http.Response, error) {
+				checkRequest(t, req, want{method: "GET", path: "/api/accounts/portal/"})
+				resp := httpmock.NewStringResponse(tc.status, "")
+				if tc.location != "" {
+					resp.Header.Set("Location", tc.location)
+				}
+				return resp, nil
+			})
+			// Nothing is registered for the redirect target: following it would fail the test.
+			got, err := c.Portal(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if *got != tc.want {
+				t.Errorf("portal = %+v, want %+v", got, tc.want)
+			}
+			if n := mt.GetTotalCallCount(); n != 1 {
+				t.Errorf("%d requests, want 1", n)
+			}
+		})
+	}
+}
+
+func TestPortalRedirectWithoutLocationIsAnError(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("GET", "https://api.test/api/accounts/portal/", httpmock.NewStringResponder(302, ""))
+	_, err := c.Portal(context.Background())
+	var apiErr *accounts.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 302 || apiErr.Path != "/api/accounts/portal/" {
+		t.Fatalf("err = %v", err)
+	}
+}
