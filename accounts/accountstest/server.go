@@ -42,6 +42,7 @@ type config struct {
 	seed       int64
 	workspaces int
 	pageSize   int
+	people     int
 }
 
 // WithSeed sets the seed the data is generated from; the same seed gives the
@@ -50,6 +51,10 @@ func WithSeed(seed int64) Option { return func(c *config) { c.seed = seed } }
 
 // WithWorkspaceCount sets how many workspaces exist (at least 1).
 func WithWorkspaceCount(n int) Option { return func(c *config) { c.workspaces = max(n, 1) } }
+
+// WithUserCount sets how many users exist besides the three token users
+// (default DefaultUserCount).
+func WithUserCount(n int) Option { return func(c *config) { c.people = max(n, 0) } }
 
 // WithPageSize sets the page size of limit/offset lists when a request gives
 // no limit (1 to MaxLimit).
@@ -68,6 +73,11 @@ type Server struct {
 	orgs       []Organization
 	nextOrgID  int
 	rng        *rand.Rand // for identifiers of created resources
+
+	people       []*User // the token users first
+	nextPersonID int
+	emailInvites []EmailInvitation
+	invites      []Invitation
 }
 
 // user is one of the server's users and their changing state.
@@ -76,6 +86,7 @@ type user struct {
 	memberships []int // workspace ids, ascending
 	active      int
 	signed      bool
+	person      *User // the user's record in the user list
 }
 
 // Request is a request the server received.
@@ -92,7 +103,7 @@ type Request struct {
 
 // NewServer starts a server with seeded data. Close it when done.
 func NewServer(opts ...Option) *Server {
-	cfg := config{seed: DefaultSeed, workspaces: DefaultWorkspaceCount, pageSize: DefaultPageSize}
+	cfg := config{seed: DefaultSeed, workspaces: DefaultWorkspaceCount, pageSize: DefaultPageSize, people: DefaultUserCount}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
@@ -102,11 +113,12 @@ func NewServer(opts ...Option) *Server {
 	s.rng = rand.New(rand.NewPCG(uint64(cfg.seed), 0x0a9_5eed))
 	s.orgs = generateOrganizations(s.rng, DefaultOrganizationCount)
 	s.nextOrgID = len(s.orgs) + 1
-	s.users = map[string]*user{
-		OwnerToken:  newUser("OWNER", everyNth(cfg.workspaces, 1, 0)),
-		AdminToken:  newUser("ADMIN", everyNth(cfg.workspaces, max(cfg.workspaces/50, 1), 3)),
-		MemberToken: newUser("MEMBER", everyNth(cfg.workspaces, max(cfg.workspaces/5, 1), 7)),
-	}
+	owner := newUser("OWNER", everyNth(cfg.workspaces, 1, 0))
+	admin := newUser("ADMIN", everyNth(cfg.workspaces, max(cfg.workspaces/50, 1), 3))
+	member := newUser("MEMBER", everyNth(cfg.workspaces, max(cfg.workspaces/5, 1), 7))
+	s.users = map[string]*user{OwnerToken: owner, AdminToken: admin, MemberToken: member}
+	s.people = generatePeople(s.rng, []*user{owner, admin, member}, cfg.workspaces, cfg.people)
+	s.nextPersonID = len(s.people) + 1
 	s.srv = httptest.NewServer(s)
 	return s
 }
@@ -186,12 +198,22 @@ type route map[string]func(s *Server, w http.ResponseWriter, r *http.Request, u 
 
 // routes maps exact paths (relative to /api/) to their handlers.
 var routes = map[string]route{
-	endpoints.Countries:       {"GET": (*Server).listCountries},
-	endpoints.UserConfig:      {"GET": (*Server).getUserConfig, "PATCH": (*Server).patchUserConfig},
-	endpoints.Workspaces:      {"GET": (*Server).listWorkspaces},
-	endpoints.MyWorkspaces:    {"GET": (*Server).listMemberships},
-	endpoints.SwitchWorkspace: {"POST": (*Server).switchWorkspace},
-	endpoints.Organizations:   {"GET": (*Server).listOrganizations, "POST": (*Server).createOrganization},
+	endpoints.Countries:         {"GET": (*Server).listCountries},
+	endpoints.UserConfig:        {"GET": (*Server).getUserConfig, "PATCH": (*Server).patchUserConfig},
+	endpoints.Workspaces:        {"GET": (*Server).listWorkspaces},
+	endpoints.MyWorkspaces:      {"GET": (*Server).listMemberships},
+	endpoints.SwitchWorkspace:   {"POST": (*Server).switchWorkspace},
+	endpoints.Organizations:     {"GET": (*Server).listOrganizations, "POST": (*Server).createOrganization},
+	endpoints.Users:             {"GET": (*Server).listUsers, "POST": (*Server).createUser},
+	endpoints.UsersMe:           {"GET": (*Server).getMe},
+	endpoints.CurrentUserLegacy: {"GET": (*Server).getMe},
+	endpoints.Invitations:       {"POST": (*Server).sendInvitation},
+	endpoints.Invites:           {"GET": (*Server).listInvites, "POST": (*Server).createInvite},
+	endpoints.Analysts:          {"GET": (*Server).listAnalysts},
+	endpoints.CurrentAnalyst:    {"GET": (*Server).currentAnalyst, "PATCH": (*Server).patchCurrentAnalyst},
+	endpoints.Groups:            {"GET": (*Server).listGroups},
+	endpoints.LoginURL:          {"POST": (*Server).loginURL},
+	endpoints.Portal:            {"GET": (*Server).portal},
 }
 
 // idRoute is a path with one identifier segment: prefix + id + suffix.
@@ -203,7 +225,7 @@ type idRoute struct {
 // idRoutes are the paths with an identifier.
 var idRoutes = slices.Concat([]idRoute{
 	{strings.TrimSuffix(endpoints.Country("x"), "x"), "", route{"GET": (*Server).getCountry}},
-}, organizationIDRoutes)
+}, organizationIDRoutes, userIDRoutes, invitationIDRoutes)
 
 // ServeHTTP answers one request. It routes on the escaped path, so an escaped
 // "%2E%2E" segment is an identifier, never "go up".

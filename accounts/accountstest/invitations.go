@@ -1,0 +1,269 @@
+package accountstest
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/coolset-go/sdk/internal/endpoints"
+)
+
+// InvitationValidity is how long an organization invitation stays valid after
+// it is sent or resent.
+const InvitationValidity = 14 * 24 * time.Hour
+
+// EmailInvitation is an invitation sent by email into a workspace
+// (operations 6 and 7).
+type EmailInvitation struct {
+	ID          string
+	Email       string
+	AuthGroup   int
+	WorkspaceID int
+	InvitedBy   int // the inviting user's id
+}
+
+// Invitation is an invitation into the organization (operations 17 to 21).
+type Invitation struct {
+	UUID              string
+	InviteeIdentifier string
+	Role              string
+	InvitedBy         string // the inviting user's UUID
+	SentAt            time.Time
+	ValidUntil        time.Time
+	Sends             int // 1, plus one per resend
+}
+
+// roles are the values the organization invitation's role takes.
+var roles = []string{"OWNER", "ADMIN", "MEMBER"}
+
+// EmailInvitations returns every email invitation, oldest first.
+func (s *Server) EmailInvitations() []EmailInvitation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.emailInvites)
+}
+
+// Invitations returns every organization invitation that was not revoked,
+// oldest first.
+func (s *Server) Invitations() []Invitation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.invites)
+}
+
+// sendInvitation answers operation 6 with seed 001's rules: owners cannot be
+// invited, only OWNER and ADMIN users may invite with the ADMIN group, a
+// member of the workspace cannot be invited into it, and a second pending
+// invitation for the same email and workspace is refused.
+func (s *Server) sendInvitation(w http.ResponseWriter, r *http.Request, u *user, _ string) {
+	body, ok := readJSON(w, r)
+	if !ok {
+		return
+	}
+	errs := map[string][]string{}
+	email, _ := body["email"].(string)
+	switch v, present := body["email"]; {
+	case !present:
+		errs["email"] = []string{"This field is required."}
+	case v == nil:
+		errs["email"] = []string{"This field may not be null."}
+	case strings.TrimSpace(email) == "":
+		errs["email"] = []string{"This field may not be blank."}
+	case len(email) > 1024:
+		errs["email"] = []string{"Ensure this field has no more than 1024 characters."}
+	case !validEmail(email):
+		errs["email"] = []string{"Enter a valid email address."}
+	}
+	groupID, ok := drfInt(body["auth_group"])
+	switch _, exists := groupByID(groupID); {
+	case body["auth_group"] == nil:
+		errs["auth_group"] = []string{"This field is required."}
+	case !ok:
+		errs["auth_group"] = []string{"Incorrect type. Expected pk value, received " + jsonKind(body["auth_group"]) + "."}
+	case !exists:
+		errs["auth_group"] = []string{fmt.Sprintf(`Invalid pk "%d" - object does not exist.`, groupID)}
+	case groupID == GroupOwner:
+		errs["auth_group"] = []string{"Owners cannot be invited; they are created through the onboarding flow."}
+	}
+	if len(errs) > 0 {
+		writeJSON(w, http.StatusBadRequest, errs)
+		return
+	}
+	if groupID == GroupAdmin && u.person.role() != GroupOwner && u.person.role() != GroupAdmin {
+		writeJSON(w, http.StatusForbidden, detail("Only OWNER and ADMIN users can invite users with the ADMIN role."))
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range s.people {
+		if strings.EqualFold(p.Email, email) && p.inWorkspace(u.active) {
+			writeJSON(w, http.StatusBadRequest, fieldError("email", "This user is already a member of this workspace."))
+			return
+		}
+	}
+	for _, inv := range s.emailInvites {
+		if strings.EqualFold(inv.Email, email) && inv.WorkspaceID == u.active {
+			writeJSON(w, http.StatusBadRequest, fieldError("email", "An invitation for this email address is already pending."))
+			return
+		}
+	}
+	inv := EmailInvitation{ID: newUUID(s.rng), Email: email, AuthGroup: groupID, WorkspaceID: u.active, InvitedBy: u.person.ID}
+	s.emailInvites = append(s.emailInvites, inv)
+	writeJSON(w, http.StatusCreated, map[string]any{"id": inv.ID, "email": inv.Email, "auth_group": inv.AuthGroup})
+}
+
+// invitationStatus answers operation 7. The flags are strings, as seed 001
+// documents them.
+func (s *Server) invitationStatus(w http.ResponseWriter, _ *http.Request, _ *user, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := slices.IndexFunc(s.emailInvites, func(inv EmailInvitation) bool { return strings.EqualFold(inv.ID, id) })
+	if i < 0 {
+		writeJSON(w, http.StatusNotFound, detail("No Invitation matches the given query."))
+		return
+	}
+	inv := s.emailInvites[i]
+	existing := slices.ContainsFunc(s.people, func(p *User) bool { return strings.EqualFold(p.Email, inv.Email) })
+	ws := s.workspaces[inv.WorkspaceID-1]
+	writeJSON(w, http.StatusOK, map[string]any{
+		"id": inv.ID, "email": inv.Email, "company": ws.company(), "auth_group_id": strconv.Itoa(inv.AuthGroup),
+		"is_existing_user": existing, "is_active": "true", "is_mfa_enabled": strconv.FormatBool(ws.IsMFAEnabled),
+	})
+}
+
+type invitationJSON struct {
+	UUID              string `json:"uuid"`
+	InviteeIdentifier string `json:"invitee_identifier"`
+	Role              string `json:"role"`
+	InvitedBy         string `json:"invited_by"`
+	SentAt            string `json:"sent_at"`
+	ValidUntil        string `json:"valid_until"`
+}
+
+func (inv Invitation) json() invitationJSON {
+	return invitationJSON{
+		UUID: inv.UUID, InviteeIdentifier: inv.InviteeIdentifier, Role: inv.Role, InvitedBy: inv.InvitedBy,
+		SentAt: drfTime(inv.SentAt), ValidUntil: drfTime(inv.ValidUntil),
+	}
+}
+
+// listInvites answers operation 17, paged by page/page_size.
+func (s *Server) listInvites(w http.ResponseWriter, r *http.Request, u *user, _ string) {
+	if !can(w, u, "view_invitation") {
+		return
+	}
+	s.mu.Lock()
+	list := make([]invitationJSON, len(s.invites))
+	for i, inv := range s.invites {
+		list[i] = inv.json()
+	}
+	s.mu.Unlock()
+	from, to, next, prev, ok := s.pageNumber(w, r, len(list))
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, envelope{Count: len(list), Next: next, Previous: prev, Results: list[from:to]})
+}
+
+// createInvite answers operation 18 with the same rules as email
+// invitations: no OWNER role, ADMIN only from an owner or admin, one pending
+// invitation per identifier. The role defaults to MEMBER.
+func (s *Server) createInvite(w http.ResponseWriter, r *http.Request, u *user, _ string) {
+	body, ok := readJSON(w, r)
+	if !ok {
+		return
+	}
+	errs := map[string][]string{}
+	ident, isString := body["invitee_identifier"].(string)
+	switch v, present := body["invitee_identifier"]; {
+	case !present:
+		errs["invitee_identifier"] = []string{"This field is required."}
+	case v == nil:
+		errs["invitee_identifier"] = []string{"This field may not be null."}
+	case !isString:
+		errs["invitee_identifier"] = []string{"Not a valid string."}
+	case strings.TrimSpace(ident) == "":
+		errs["invitee_identifier"] = []string{"This field may not be blank."}
+	}
+	role := "MEMBER"
+	if v, present := body["role"]; present {
+		rs, _ := v.(string)
+		switch {
+		case !slices.Contains(roles, rs):
+			errs["role"] = []string{fmt.Sprintf(`"%v" is not a valid choice.`, v)}
+		case rs == "OWNER":
+			errs["role"] = []string{"Owners cannot be invited; they are created through the onboarding flow."}
+		default:
+			role = rs
+		}
+	}
+	if len(errs) > 0 {
+		writeJSON(w, http.StatusBadRequest, errs)
+		return
+	}
+	if role == "ADMIN" && u.person.role() != GroupOwner && u.person.role() != GroupAdmin {
+		writeJSON(w, http.StatusForbidden, detail("Only OWNER and ADMIN users can invite users with the ADMIN role."))
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now().UTC()
+	for _, inv := range s.invites {
+		if strings.EqualFold(inv.InviteeIdentifier, ident) && inv.ValidUntil.After(now) {
+			writeJSON(w, http.StatusBadRequest, fieldError("invitee_identifier", "An invitation for this identifier is already pending."))
+			return
+		}
+	}
+	inv := Invitation{UUID: newUUID(s.rng), InviteeIdentifier: ident, Role: role, InvitedBy: u.person.UUID, SentAt: now, ValidUntil: now.Add(InvitationValidity), Sends: 1}
+	s.invites = append(s.invites, inv)
+	writeJSON(w, http.StatusCreated, inv.json())
+}
+
+// findInvite returns the index of the invitation with uuid, or answers 404.
+// The caller holds s.mu.
+func (s *Server) findInvite(w http.ResponseWriter, uuid string) int {
+	i := slices.IndexFunc(s.invites, func(inv Invitation) bool { return strings.EqualFold(inv.UUID, uuid) })
+	if i < 0 {
+		writeJSON(w, http.StatusNotFound, detail("No Invitation matches the given query."))
+	}
+	return i
+}
+
+func (s *Server) getInvite(w http.ResponseWriter, _ *http.Request, _ *user, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if i := s.findInvite(w, id); i >= 0 {
+		writeJSON(w, http.StatusOK, s.invites[i].json())
+	}
+}
+
+// resendInvite answers operation 20: a new send time and validity.
+func (s *Server) resendInvite(w http.ResponseWriter, _ *http.Request, _ *user, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if i := s.findInvite(w, id); i >= 0 {
+		inv := &s.invites[i]
+		inv.SentAt = time.Now().UTC()
+		inv.ValidUntil = inv.SentAt.Add(InvitationValidity)
+		inv.Sends++
+		writeJSON(w, http.StatusOK, inv.json())
+	}
+}
+
+// revokeInvite answers operation 21.
+func (s *Server) revokeInvite(w http.ResponseWriter, _ *http.Request, _ *user, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if i := s.findInvite(w, id); i >= 0 {
+		s.invites = slices.Delete(s.invites, i, i+1)
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+var invitationIDRoutes = []idRoute{
+	{strings.TrimSuffix(endpoints.Invitation("x"), "x/"), "/", route{"GET": (*Server).invitationStatus}},
+	{strings.TrimSuffix(endpoints.Invite("x"), "x/"), "/", route{"GET": (*Server).getInvite, "POST": (*Server).resendInvite, "DELETE": (*Server).revokeInvite}},
+}
