@@ -78,10 +78,48 @@
 //     overriden}; past the limit (DefaultUsageLimit) it answers 400 on
 //     "usage", unless the organization's limit is overridden (every tenth
 //     seeded organization).
+//   - Users (WithUserCount, default DefaultUserCount, plus the three token
+//     users with ids 1 to 3; Users, UsersOfWorkspace, TokenUser): every
+//     generated user belongs to workspace 1 and one other; two share
+//     SharedEmail. Auth groups GroupOwner, GroupAdmin and GroupMember; only
+//     OWNER and ADMIN hold view_user.
+//   - GET accounts/users/: the users of the caller's active workspace (403
+//     without view_user); search (name or email). With page or page_size, an
+//     envelope of {id, uuid, email, first_name, last_name, groups, is_active}
+//     (seed 002); otherwise a bare array of full profiles (seed 001), sliced
+//     by limit/offset when given.
+//   - GET accounts/users/me/ and the deprecated accounts/user/: the caller's
+//     profile with company, user_company, auth_group and MFA flags.
+//   - POST accounts/users/ and GET, PUT, PATCH, DELETE accounts/users/{uuid}/:
+//     users of the caller's active workspace, validated like the serializer
+//     (email up to 254 characters and valid, names up to 150, groups existing,
+//     is_active a boolean); writes need add_user, change_user or delete_user
+//     (the member gets 403); the token users cannot be deleted.
+//   - POST accounts/invitations/ and GET accounts/invitations/{id}/ (email
+//     invitations, EmailInvitations): seed 001's rules: owners cannot be
+//     invited (400 on auth_group), only owners and admins may invite with
+//     GroupAdmin (403), a member of the workspace or an address with a
+//     pending invitation is refused (400 on email). The status renders
+//     auth_group_id, is_active and is_mfa_enabled as strings, as the seed
+//     documents them.
+//   - GET and POST accounts/invite/, and GET, POST (resend), DELETE (revoke)
+//     accounts/invite/{uuid}/ (organization invitations, Invitations): the
+//     same rules on role (OWNER, ADMIN or MEMBER, default MEMBER), one
+//     pending invitation per identifier, validity InvitationValidity; listing
+//     needs view_invitation.
+//   - GET accounts/analysts/ (analysts with undocumented extra members, search,
+//     page/page_size) and GET/PATCH accounts/analysts/current/
+//     (consent_given).
+//   - GET accounts/groups/: the three auth groups with their permissions,
+//     paged by page.
+//   - POST accounts/login_url/: 400 for an invalid email, ManualEntryParams
+//     for SharedEmail, otherwise login_hint and account_identifier params.
+//   - GET accounts/portal/: 302 to PortalURL for the owner and the admin, 200
+//     without a body for the member.
 //
 // # Django REST framework behaviour
 //
-// Errors use DRF's shapes: {"detail": "..."} for 401, 404, 405 (with an Allow
+// Errors use DRF's shapes: {"detail": "..."} for 401, 403, 404, 405 (with an Allow
 // header), 413 and 415; a field map for 400. A body that is not
 // application/json is 415, malformed JSON is 400, a body over MaxBody is 413. A
 // path no view serves is 404 with Django's HTML page. Routing is on the escaped
@@ -89,6 +127,7 @@
 // up as "..", never resolved.
 //
 // The server records every request (Requests) and exposes its data
-// (Workspaces, MembershipsOf, ActiveWorkspace, Countries, Organizations) so that tests can
-// compute expected answers. It is safe for concurrent use.
+// (Workspaces, MembershipsOf, ActiveWorkspace, Countries, Organizations,
+// Users, UsersOfWorkspace, TokenUser, EmailInvitations, Invitations) so that
+// tests can compute expected answers. It is safe for concurrent use.
 package accountstest
