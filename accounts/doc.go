@@ -8,6 +8,11 @@
 //	page, err := client.Workspaces.List(ctx, workspaces.Where(workspaces.Type.Exact(workspaces.TypeActive)))
 //	for ws, err := range client.Workspaces.All(ctx, nil) { ... }
 //
+// The client's fields are the services: Countries, Workspaces, Users,
+// Invitations, Organizations (packages of the same names), and the
+// account-level UserConfig, Analysts and Groups. LoginURL and Portal are
+// methods of the Client itself.
+//
 // Every method takes a context.Context first and honours its cancellation,
 // also while waiting to retry, and takes trailing RequestOptions (WithHeader,
 // WithMaxRetries, WithTimeout, WithPrefetch).

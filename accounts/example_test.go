@@ -98,3 +98,17 @@ func ExampleUserConfigService_Patch() {
 	fmt.Println(cfg.Config["stakeholder_agreement_signed"])
 	// Output: true
 }
+
+// Portal reports the server's redirect instead of following it, so the
+// credentials never go to the portal's host; open the Location in a browser.
+func ExampleClient_Portal() {
+	client, done := exampleClient()
+	defer done()
+
+	p, err := client.Portal(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(p.StatusCode, p.Location)
+	// Output: 302 https://portal.accountstest.invalid/session
+}
