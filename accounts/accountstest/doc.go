@@ -117,6 +117,21 @@
 //   - GET accounts/portal/: 302 to PortalURL for the owner and the admin, 200
 //     without a body for the member.
 //
+// # Fault injection
+//
+// Off by default; set per server with WithFaults or SetFaults. A share of
+// requests (Faults.Rate) is answered 500, 502, 503 with or without
+// Retry-After, or 429 (in place of the operation, which then does nothing),
+// or has its connection dropped before the request is read (nothing done) or
+// after the operation is performed, or gets a truncated body (operation
+// performed, half the body sent). Faults.Kinds narrows the kinds, Faults.Only
+// the requests, Faults.Latency delays every request. Which request fails is
+// decided by a hash of Faults.Seed, the request (method, URI, body) and how
+// many times that same request was seen, so a failing run replays exactly,
+// even with concurrent requests. FaultCounts reports what was injected.
+//
+//	srv := accountstest.NewServer(accountstest.WithFaults(accountstest.Faults{Rate: 0.2, Seed: 7}))
+//
 // # Django REST framework behaviour
 //
 // Errors use DRF's shapes: {"detail": "..."} for 401, 403, 404, 405 (with an Allow

@@ -43,6 +43,7 @@ type config struct {
 	workspaces int
 	pageSize   int
 	people     int
+	faults     *Faults
 }
 
 // WithSeed sets the seed the data is generated from; the same seed gives the
@@ -78,6 +79,10 @@ type Server struct {
 	nextPersonID int
 	emailInvites []EmailInvitation
 	invites      []Invitation
+
+	faults      Faults
+	faultSeen   map[uint64]int // times each request was seen, by its hash
+	faultCounts FaultCounts
 }
 
 // user is one of the server's users and their changing state.
@@ -119,6 +124,10 @@ func NewServer(opts ...Option) *Server {
 	s.users = map[string]*user{OwnerToken: owner, AdminToken: admin, MemberToken: member}
 	s.people = generatePeople(s.rng, []*user{owner, admin, member}, cfg.workspaces, cfg.people)
 	s.nextPersonID = len(s.people) + 1
+	s.SetFaults(Faults{})
+	if cfg.faults != nil {
+		s.SetFaults(*cfg.faults)
+	}
 	s.srv = httptest.NewServer(s)
 	return s
 }
@@ -233,7 +242,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery, Header: r.Header.Clone()})
 	s.mu.Unlock()
+	if k, f := s.chooseFault(r); s.serveWithFault(w, r, k, f, s.handle) {
+		return
+	}
+	s.handle(w, r)
+}
 
+// handle routes one request to its operation.
+func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	rel, ok := strings.CutPrefix(r.URL.EscapedPath(), "/api/")
 	if !ok {
 		notFoundPage(w)
