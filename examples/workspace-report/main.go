@@ -72,14 +72,18 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 
-	var types []workspaces.WorkspaceType
+	var asked []workspaces.WorkspaceType
 	for _, t := range splitList(*typeFlag) {
 		wt := workspaces.WorkspaceType(strings.ToLower(t))
 		if !wt.Known() {
 			return fmt.Errorf("-type: unknown workspace type %q (want one of %s)", t, joinTypes(workspaces.Types()))
 		}
-		if !slices.Contains(types, wt) {
-			types = append(types, wt)
+		asked = append(asked, wt)
+	}
+	var types []workspaces.WorkspaceType // the asked types, in the API's order
+	for _, t := range workspaces.Types() {
+		if slices.Contains(asked, t) {
+			types = append(types, t)
 		}
 	}
 	var countries []string
@@ -141,9 +145,9 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 
 	// The requested types, or every type, in the API's order; then any type
 	// the server knows and this SDK does not, by name.
-	shown := workspaces.Types()
-	if len(types) > 0 {
-		shown = slices.DeleteFunc(shown, func(t workspaces.WorkspaceType) bool { return !slices.Contains(types, t) })
+	shown := types
+	if len(shown) == 0 {
+		shown = workspaces.Types()
 	}
 	var other []workspaces.WorkspaceType
 	for t := range byType {
