@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/coolset-go/sdk/accounts"
+)
+
+// invitees covers every outcome: good rows, a header, spaces, blank lines, a
+// duplicate (pending), an owner, an existing member, an unknown group, and rows
+// refused before sending.
+const invitees = `email,auth_group
+ana@example.com,3
+  ben@example.com , 2
+
+` + "   \n" + `ana@example.com,3
+carl@example.com,1
+not-an-email,3
+dina@example.com,admin
+eve@example.com,3,extra
+owner@accountstest.invalid,3
+fay@example.com,0
+gus@example.com,9
+`
+
+const uuidRE = `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`
+
+// wantSent is one pattern per output line of a real run over invitees.
+var wantSent = []string{
+	`row 2  ana@example\.com  invited  ` + uuidRE,
+	`row 3  ben@example\.com  invited  ` + uuidRE,
+	`row 6  ana@example\.com  failed  refused by the server \(400\): email: An invitation for this email address is already pending\.`,
+	`row 7  carl@example\.com  failed  refused by the server \(400\): auth_group: Owners cannot be invited; they are created through the onboarding flow\.`,
+	`row 8  not-an-email  failed  invalid email: must be an email address like name@example\.com`,
+	`row 9  dina@example\.com  failed  auth_group "admin" is not an integer`,
+	`row 10  eve@example\.com  failed  expected 2 columns \(email,auth_group\), got 3`,
+	`row 11  owner@accountstest\.invalid  failed  refused by the server \(400\): email: This user is already a member of this workspace\.`,
+	`row 12  fay@example\.com  failed  invalid auth_group: must be a positive integer, got 0`,
+	`row 13  gus@example\.com  failed  refused by the server \(400\): auth_group: Invalid pk "9" - object does not exist\.`,
+}
+
+func checkLines(t *testing.T, got string, want []string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+	if len(lines) != len(want) {
+		t.Errorf("got %d lines, want %d:\n%s", len(lines), len(want), got)
+	}
+	for i := range min(len(lines), len(want)) {
+		if !regexp.MustCompile("^" + want[i] + "$").MatchString(lines[i]) {
+			t.Errorf("line %d = %q\nwant match %q", i+1, lines[i], want[i])
+		}
+	}
+}
+
+func TestInviteFromStdin(t *testing.T) {
+	t.Setenv(accounts.EnvAPIKey, "")
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), nil, strings.NewReader(invitees), &out, &errOut)
+	if err == nil || err.Error() != "8 of 10 rows failed (rows 6, 7, 8, 9, 10, 11, 12, 13)" {
+		t.Errorf("err = %v", err)
+	}
+	checkLines(t, out.String(), wantSent)
+	if !strings.Contains(errOut.String(), "using the in-memory test server") {
+		t.Errorf("stderr does not say it uses accountstest: %q", errOut.String())
+	}
+	for _, want := range []string{"[1/10] row 2\n", "[10/10] row 13\n", "done: 2 of 10 rows invited, 8 failed\n"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
+		}
+	}
+}
+
+func TestInviteFromFileAllGood(t *testing.T) {
+	t.Setenv(accounts.EnvAPIKey, "")
+	path := filepath.Join(t.TempDir(), "invitees.csv")
+	// No header; a quoted field; CRLF line ends.
+	if err := os.WriteFile(path, []byte("\"ana@example.com\",3\r\nben@example.com,2\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{path}, strings.NewReader("ignored,3\n"), &out, &errOut); err != nil {
+		t.Fatalf("err = %v\n%s", err, out.String())
+	}
+	checkLines(t, out.String(), []string{
+		`row 1  ana@example\.com  invited  ` + uuidRE,
+		`row 2  ben@example\.com  invited  ` + uuidRE,
+	})
+}
+
+func TestInviteDryRunSendsNothing(t *testing.T) {
+	t.Setenv(accounts.EnvAPIKey, "")
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"-dry-run", "-"}, strings.NewReader(invitees), &out, &errOut)
+	if err == nil || err.Error() != "4 of 10 rows failed (rows 8, 9, 10, 12)" {
+		t.Errorf("err = %v", err)
+	}
+	checkLines(t, out.String(), []string{
+		`row 2  ana@example\.com  would invite  as group 3`,
+		`row 3  ben@example\.com  would invite  as group 2`,
+		`row 6  ana@example\.com  would invite  as group 3`,
+		`row 7  carl@example\.com  would invite  as group 1`,
+		wantSent[4], wantSent[5], wantSent[6],
+		`row 11  owner@accountstest\.invalid  would invite  as group 3`,
+		wantSent[8],
+		`row 13  gus@example\.com  would invite  as group 9`,
+	})
+	// A dry run builds no client: no test server is started, so nothing can
+	// have been sent.
+	if strings.Contains(errOut.String(), "in-memory test server") {
+		t.Errorf("dry run started a server:\n%s", errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "done: 6 of 10 rows valid, 4 failed\n") {
+		t.Errorf("stderr:\n%s", errOut.String())
+	}
+}
+
+func TestInviteBadCSVRowDoesNotStopTheOthers(t *testing.T) {
+	t.Setenv(accounts.EnvAPIKey, "")
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"-dry-run"}, strings.NewReader("a@example.com,3\n\"bad\"quote,3\nb@example.com,3\n"), &out, &errOut)
+	if err == nil || err.Error() != "1 of 3 rows failed (rows 2)" {
+		t.Errorf("err = %v", err)
+	}
+	checkLines(t, out.String(), []string{
+		`row 1  a@example\.com  would invite  as group 3`,
+		`row 2  \(no email\)  failed  bad CSV: extraneous or missing " in quoted-field`,
+		`row 3  b@example\.com  would invite  as group 3`,
+	})
+}
+
+func TestInviteUsageErrors(t *testing.T) {
+	t.Setenv(accounts.EnvAPIKey, "")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"a.csv", "b.csv"}, "expected at most one CSV file, got 2 arguments"},
+		{[]string{filepath.Join(t.TempDir(), "missing.csv")}, "open CSV: "},
+		{[]string{"-no-such-flag"}, "flag provided but not defined"},
+	} {
+		var out, errOut bytes.Buffer
+		err := run(context.Background(), tc.args, strings.NewReader(""), &out, &errOut)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || out.Len() != 0 {
+			t.Errorf("%q: err = %v, output %q", tc.args, err, out.String())
+		}
+	}
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"-h"}, strings.NewReader(""), &out, &errOut); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("-h: err = %v", err)
+	}
+	if !strings.Contains(errOut.String(), "usage: invite-from-csv [-dry-run] [file.csv | -]") {
+		t.Errorf("-h: stderr = %q", errOut.String())
+	}
+}
+
+func TestInviteEmptyInput(t *testing.T) {
+	t.Setenv(accounts.EnvAPIKey, "")
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"-dry-run"}, strings.NewReader("email,auth_group\n\n"), &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if out.Len() != 0 || !strings.Contains(errOut.String(), "done: 0 of 0 rows valid, 0 failed") {
+		t.Errorf("output %q, stderr %q", out.String(), errOut.String())
+	}
+}
