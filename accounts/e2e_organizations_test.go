@@ -39,6 +39,10 @@ func TestE2EOrganizations(t *testing.T) {
 	if org.UUID == "" || org.Slug != "test-org" || org.AccountPortalURL == "" {
 		t.Errorf("created %+v", org)
 	}
+	got1, err := c.Organizations.Get(ctx, org.UUID)
+	if err != nil || *got1 != *org {
+		t.Fatalf("get after create = %+v, %v; want %+v", got1, err, org)
+	}
 	_, err = c.Organizations.Create(ctx, &organizations.CreateRequest{Name: "Other", Slug: "test-org"})
 	var apiErr *accounts.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || len(apiErr.FieldErrors["slug"]) != 1 {
