@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/coolset-go/sdk/accounts"
@@ -15,10 +16,11 @@ import (
 	"github.com/coolset-go/sdk/workspaces"
 )
 
-// retryableFaults are the faults the retry policy recovers from on a GET.
+// retryableFaults are the faults the retry policy recovers from on a GET:
+// all but 500, which the policy never retries.
 var retryableFaults = []accountstest.Fault{
 	accountstest.Fault502, accountstest.Fault503, accountstest.Fault503RetryAfter, accountstest.Fault429,
-	accountstest.FaultDropBeforeRead, accountstest.FaultDropAfterRead,
+	accountstest.FaultDropBeforeRead, accountstest.FaultDropAfterRead, accountstest.FaultTruncate,
 }
 
 func TestFaultsListEveryWorkspaceOnceInOrder(t *testing.T) {
@@ -124,6 +126,8 @@ func TestFaultsInvitationsAreNeverDuplicated(t *testing.T) {
 		n, len(sent), reported, failures, len(onServer), len(onServer)-len(sent), posts, posts-n, fc.Total(), describe(fc))
 }
 
+// A page that stays broken through every retry is an error after the pages
+// before it, never a short list.
 func TestFaultsBrokenPagesAreErrors(t *testing.T) {
 	for _, kind := range []accountstest.Fault{accountstest.FaultTruncate, accountstest.Fault500} {
 		t.Run(kind.String(), func(t *testing.T) {
@@ -167,4 +171,58 @@ func describe(fc accountstest.FaultCounts) string {
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ", ")
+}
+
+// firstOnly returns a fault filter that picks the first request matching
+// method and path, and no other.
+func firstOnly(method, path string) func(*http.Request) bool {
+	var mu sync.Mutex
+	done := false
+	return func(r *http.Request) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		if done || r.Method != method || r.URL.Path != path {
+			return false
+		}
+		done = true
+		return true
+	}
+}
+
+// The SDK's own transport sees a cut answer only when it decodes the body;
+// these clients talk to the server directly (no contract-checking transport,
+// which reads answers whole).
+func TestFaultsCutShortAnswers(t *testing.T) {
+	truncate := []accountstest.Fault{accountstest.FaultTruncate}
+	plainClient := func(t *testing.T) (*accounts.Client, *accountstest.Server) {
+		srv := accountstest.NewServer()
+		t.Cleanup(srv.Close)
+		c, err := accounts.NewClient(accounts.WithBaseURL(srv.URL()), accounts.WithAPIKey(accountstest.OwnerToken), accounts.WithRetryPolicy(fastRetries))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c, srv
+	}
+	t.Run("a GET is repeated", func(t *testing.T) {
+		c, srv := plainClient(t)
+		srv.SetFaults(accountstest.Faults{Rate: 1, Kinds: truncate, Only: firstOnly("GET", "/api/accounts/countries/NL")})
+		nl, err := c.Countries.Get(context.Background(), "NL")
+		if err != nil || nl.Alpha3 != "NLD" {
+			t.Fatalf("get = %+v, %v", nl, err)
+		}
+		if n := len(srv.Requests()); n != 2 || srv.FaultCounts().Injected[accountstest.FaultTruncate] != 1 {
+			t.Errorf("%d requests, faults %+v; want the cut answer and one repeat", n, srv.FaultCounts())
+		}
+	})
+	t.Run("a POST is not", func(t *testing.T) {
+		c, srv := plainClient(t)
+		srv.SetFaults(accountstest.Faults{Rate: 1, Kinds: truncate, Only: firstOnly("POST", "/api/accounts/invitations/")})
+		_, err := c.Invitations.Send(context.Background(), &invitations.SendRequest{Email: "cut@example.com", AuthGroup: accountstest.GroupMember})
+		if err == nil || !strings.Contains(err.Error(), "decoding the answer") {
+			t.Fatalf("err = %v, want the cut answer reported", err)
+		}
+		if n := len(srv.Requests()); n != 1 || len(srv.EmailInvitations()) != 1 {
+			t.Errorf("%d requests, %d invitations; want one of each", n, len(srv.EmailInvitations()))
+		}
+	})
 }

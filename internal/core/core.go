@@ -214,6 +214,25 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts []requestconf
 		}
 	}
 
+	for {
+		resp, err := c.send(ctx, st, r.Method, req)
+		if err != nil {
+			return nil, err
+		}
+		out2, cut, err := c.finish(ctx, st, r.Method, resp, out)
+		if cut && c.retryCutShort(ctx, st) {
+			continue
+		}
+		if err != nil && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return out2, err
+	}
+}
+
+// send makes the attempts of one call until an answer arrives, and turns a
+// failure without an answer into the caller's error.
+func (c *Client) send(ctx context.Context, st *callState, method string, req *retryablehttp.Request) (*http.Response, error) {
 	resp, err := c.rc.Do(req)
 	if err != nil {
 		if resp != nil {
@@ -221,32 +240,84 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts []requestconf
 		}
 		return nil, c.transportError(ctx, st, err)
 	}
-	defer closeBody(resp.Body)
+	return resp, nil
+}
 
+// finish turns an answer into the caller's result: an *apierror.Error for a
+// status that is not a success, a Response for a success, with the body
+// decoded into out. cut reports a success whose body the connection cut short
+// (not a body that is merely malformed).
+func (c *Client) finish(ctx context.Context, st *callState, method string, resp *http.Response, out any) (res *Response, cut bool, err error) {
+	defer closeBody(resp.Body)
 	switch {
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 	case st.noRedirect && resp.StatusCode >= 300 && resp.StatusCode < 400:
-		return &Response{StatusCode: resp.StatusCode, Header: resp.Header}, nil
+		return &Response{StatusCode: resp.StatusCode, Header: resp.Header}, false, nil
 	default:
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, apierror.MaxBody))
-		e := apierror.New(r.Method, st.path, resp.StatusCode, resp.Header, b)
+		e := apierror.New(method, st.path, resp.StatusCode, resp.Header, b)
 		if st.refusedWait > 0 && e.RetryAfter == 0 {
 			e.RetryAfter = st.refusedWait
 		}
-		return nil, e
+		return nil, false, e
 	}
 
-	out2 := &Response{StatusCode: resp.StatusCode, Header: resp.Header}
+	res = &Response{StatusCode: resp.StatusCode, Header: resp.Header}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
-		return out2, nil
+		return res, false, nil
 	}
-	if err := decode(resp.Body, out); err != nil {
+	body := &cutDetector{r: resp.Body}
+	if err := decode(body, out); err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, ctxErr
+			return nil, false, ctxErr
 		}
-		return nil, fmt.Errorf("accounts: %s %s: decoding the answer: %w", r.Method, st.path, err)
+		return nil, body.cut, fmt.Errorf("accounts: %s %s: decoding the answer: %w", method, st.path, err)
 	}
-	return out2, nil
+	return res, false, nil
+}
+
+// retryCutShort decides whether to repeat a call whose answer was cut short:
+// only an idempotent one (repeating it changes nothing), within the retry
+// limit, after the backoff wait. It reports false when the call must end.
+func (c *Client) retryCutShort(ctx context.Context, st *callState) bool {
+	if !st.idempotent || st.retries >= st.maxRetries {
+		return false
+	}
+	wait := c.backoff(st.retries)
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+		return false
+	}
+	st.retries++
+	if c.logger != nil {
+		c.logger.LogAttrs(ctx, slog.LevelInfo, "accounts: retrying",
+			slog.String("method", st.method), slog.String("path", st.path),
+			slog.Int("attempt", int(st.attempts.Load())), slog.String("reason", "answer cut short"),
+			slog.Duration("wait", wait))
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// cutDetector notes whether reading the body failed for a reason other than
+// its end: a connection cut mid-answer, as opposed to a complete body that
+// does not decode.
+type cutDetector struct {
+	r   io.Reader
+	cut bool
+}
+
+func (d *cutDetector) Read(p []byte) (int, error) {
+	n, err := d.r.Read(p)
+	if err != nil && err != io.EOF {
+		d.cut = true
+	}
+	return n, err
 }
 
 // decode reads one JSON value from r into out. An empty body is an error: a
