@@ -7,7 +7,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path"
 	"reflect"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -73,6 +75,17 @@ func itemsIn(body []byte, key string) (n int, ok bool) {
 	return len(items), true
 }
 
+// underBase reports whether a request URL stays on the base URL once a server
+// has decoded and normalised its path: dot segments, also escaped ones, would
+// take the token elsewhere on the host.
+func underBase(u *url.URL) bool {
+	if u.Scheme != "https" || !strings.EqualFold(u.Host, "api.test") || u.User != nil {
+		return false
+	}
+	p := strings.ReplaceAll(u.Path, "\\", "/")
+	return strings.HasPrefix(path.Clean(p)+"/", "/api/")
+}
+
 // FuzzListDecode serves a fuzzed body as a list answer (an envelope, a bare
 // array or an object with the items under "workspaces") and reads it through
 // the real path, List and All over core.Client. List either fails or returns
@@ -101,6 +114,9 @@ func FuzzListDecode(f *testing.F) {
 		}
 		var requests atomic.Int32
 		rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+			if !underBase(req.URL) {
+				t.Errorf("a request left the base URL: %s", req.URL.Redacted())
+			}
 			b := body
 			if requests.Add(1) > fuzzPages {
 				b = []byte(`[]`)
