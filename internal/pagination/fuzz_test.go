@@ -26,9 +26,9 @@ type fuzzItem struct {
 	Meta map[string]int `json:"meta"`
 }
 
-type roundTripFunc func(*http.Request) (*http.Response, error)
+type fuzzTransport func(*http.Request) (*http.Response, error)
 
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+func (f fuzzTransport) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // fuzzPages is how many requests get the fuzzed body; later ones get an empty
 // list, so that a walk over a body that always looks full still ends.
@@ -113,7 +113,7 @@ func FuzzListDecode(f *testing.F) {
 			style = pagination.PageNumber
 		}
 		var requests atomic.Int32
-		rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		rt := fuzzTransport(func(req *http.Request) (*http.Response, error) {
 			if !underBase(req.URL) {
 				t.Errorf("a request left the base URL: %s", req.URL.Redacted())
 			}
