@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -81,7 +82,7 @@ func (e *Error) Error() string {
 	fmt.Fprintf(&b, "accounts: %s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Detail != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Detail)
+		b.WriteString(oneLine(e.Detail))
 	}
 	if len(e.FieldErrors) > 0 {
 		keys := make([]string, 0, len(e.FieldErrors))
@@ -96,15 +97,26 @@ func (e *Error) Error() string {
 		for _, k := range keys {
 			b.WriteString(sep)
 			sep = "; "
-			b.WriteString(k)
+			b.WriteString(oneLine(k))
 			b.WriteString(": ")
-			b.WriteString(strings.Join(e.FieldErrors[k], " "))
+			b.WriteString(oneLine(strings.Join(e.FieldErrors[k], " ")))
 		}
 	}
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
 	}
 	return b.String()
+}
+
+// oneLine replaces control characters (line breaks, terminal escapes) in text
+// the server chose, so that an error message stays one line in a log.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // Is reports whether the error's status matches one of the package's sentinels.

@@ -60,6 +60,17 @@ func TestErrorMessage(t *testing.T) {
 	}
 }
 
+func TestErrorMessageIsOneLine(t *testing.T) {
+	e := New("GET", "/p", 400, http.Header{}, []byte(`{"detail":"bad\nFAKE LOG LINE\u001b[31m","na\rme":["x\u2028y"]}`))
+	want := "accounts: GET /p: 400 Bad Request: bad FAKE LOG LINE [31m; na me: x y"
+	if got := e.Error(); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if e.Detail != "bad\nFAKE LOG LINE\x1b[31m" {
+		t.Errorf("Detail changed: %q", e.Detail)
+	}
+}
+
 func TestExcerptIsBounded(t *testing.T) {
 	body := []byte("<html>" + strings.Repeat("é", 10000) + "</html>")
 	e := New("GET", "/p", 502, http.Header{}, body)

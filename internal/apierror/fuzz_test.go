@@ -7,12 +7,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
 // FuzzNew builds errors from fuzzed answers: any status, Retry-After value and
-// body. An Error must never panic, always describe itself in valid
-// UTF-8, keep the body as given, and bound what it quotes of a body that is
+// body. An Error must never panic, always describe itself in one line of
+// valid UTF-8, keep the body as given, and bound what it quotes of a body that is
 // not JSON.
 func FuzzNew(f *testing.F) {
 	f.Add(404, "", []byte(`{"detail":"Not found."}`))
@@ -37,6 +38,9 @@ func FuzzNew(f *testing.F) {
 		}
 		if !utf8.ValidString(msg) {
 			t.Fatalf("message is not valid UTF-8: %q", msg)
+		}
+		if i := strings.IndexFunc(msg, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }); i >= 0 {
+			t.Fatalf("message holds a control character or line break at %d: %q", i, msg)
 		}
 		if e.StatusCode != status || !bytes.Equal(e.Body, in) || !bytes.Equal(body, in) {
 			t.Fatalf("status %d or body changed", e.StatusCode)
