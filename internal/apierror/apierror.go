@@ -144,8 +144,12 @@ func New(method, path string, status int, header http.Header, body []byte) *Erro
 	return e
 }
 
+// maxRetryAfter caps what ParseRetryAfter reports, in either form.
+const maxRetryAfter = 365 * 24 * time.Hour
+
 // ParseRetryAfter reads a Retry-After value: delay seconds or an HTTP date. A
-// date in the past gives zero. ok is false when the value is absent or unreadable.
+// date in the past gives zero; either form is capped at one year. ok is false
+// when the value is absent or unreadable.
 func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -155,8 +159,8 @@ func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 		if secs < 0 {
 			return 0, false
 		}
-		if secs > int64(24*time.Hour/time.Second)*365 {
-			secs = int64(24*time.Hour/time.Second) * 365
+		if secs > int64(maxRetryAfter/time.Second) {
+			secs = int64(maxRetryAfter / time.Second)
 		}
 		return time.Duration(secs) * time.Second, true
 	}
@@ -164,10 +168,7 @@ func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 	if err != nil {
 		return 0, false
 	}
-	if d = t.Sub(now); d < 0 {
-		d = 0
-	}
-	return d, true
+	return min(max(t.Sub(now), 0), maxRetryAfter), true
 }
 
 // parseBody fills Detail, Code and FieldErrors from one of Django REST

@@ -124,6 +124,7 @@ func TestParseRetryAfter(t *testing.T) {
 		{"Mon, 23 Nov 2026 12:00:30 GMT", 30 * time.Second, true},
 		{"Mon, 23 Nov 2026 11:00:00 GMT", 0, true},
 		{"99999999999999", 365 * 24 * time.Hour, true},
+		{"Mon, 01 Nov 7000 00:00:00 GMT", 365 * 24 * time.Hour, true},
 	}
 	for _, tc := range cases {
 		got, ok := ParseRetryAfter(tc.in, now)
