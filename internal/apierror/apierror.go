@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -81,7 +82,7 @@ func (e *Error) Error() string {
 	fmt.Fprintf(&b, "accounts: %s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Detail != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Detail)
+		b.WriteString(oneLine(e.Detail))
 	}
 	if len(e.FieldErrors) > 0 {
 		keys := make([]string, 0, len(e.FieldErrors))
@@ -96,15 +97,26 @@ func (e *Error) Error() string {
 		for _, k := range keys {
 			b.WriteString(sep)
 			sep = "; "
-			b.WriteString(k)
+			b.WriteString(oneLine(k))
 			b.WriteString(": ")
-			b.WriteString(strings.Join(e.FieldErrors[k], " "))
+			b.WriteString(oneLine(strings.Join(e.FieldErrors[k], " ")))
 		}
 	}
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
 	}
 	return b.String()
+}
+
+// oneLine replaces control characters (line breaks, terminal escapes) in text
+// the server chose, so that an error message stays one line in a log.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // Is reports whether the error's status matches one of the package's sentinels.
@@ -132,8 +144,12 @@ func New(method, path string, status int, header http.Header, body []byte) *Erro
 	return e
 }
 
+// maxRetryAfter caps what ParseRetryAfter reports, in either form.
+const maxRetryAfter = 365 * 24 * time.Hour
+
 // ParseRetryAfter reads a Retry-After value: delay seconds or an HTTP date. A
-// date in the past gives zero. ok is false when the value is absent or unreadable.
+// date in the past gives zero; either form is capped at one year. ok is false
+// when the value is absent or unreadable.
 func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -143,8 +159,8 @@ func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 		if secs < 0 {
 			return 0, false
 		}
-		if secs > int64(24*time.Hour/time.Second)*365 {
-			secs = int64(24*time.Hour/time.Second) * 365
+		if secs > int64(maxRetryAfter/time.Second) {
+			secs = int64(maxRetryAfter / time.Second)
 		}
 		return time.Duration(secs) * time.Second, true
 	}
@@ -152,10 +168,7 @@ func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 	if err != nil {
 		return 0, false
 	}
-	if d = t.Sub(now); d < 0 {
-		d = 0
-	}
-	return d, true
+	return min(max(t.Sub(now), 0), maxRetryAfter), true
 }
 
 // parseBody fills Detail, Code and FieldErrors from one of Django REST

@@ -60,6 +60,17 @@ func TestErrorMessage(t *testing.T) {
 	}
 }
 
+func TestErrorMessageIsOneLine(t *testing.T) {
+	e := New("GET", "/p", 400, http.Header{}, []byte(`{"detail":"bad\nFAKE LOG LINE\u001b[31m","na\rme":["x\u2028y"]}`))
+	want := "accounts: GET /p: 400 Bad Request: bad FAKE LOG LINE [31m; na me: x y"
+	if got := e.Error(); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if e.Detail != "bad\nFAKE LOG LINE\x1b[31m" {
+		t.Errorf("Detail changed: %q", e.Detail)
+	}
+}
+
 func TestExcerptIsBounded(t *testing.T) {
 	body := []byte("<html>" + strings.Repeat("é", 10000) + "</html>")
 	e := New("GET", "/p", 502, http.Header{}, body)
@@ -113,6 +124,7 @@ func TestParseRetryAfter(t *testing.T) {
 		{"Mon, 23 Nov 2026 12:00:30 GMT", 30 * time.Second, true},
 		{"Mon, 23 Nov 2026 11:00:00 GMT", 0, true},
 		{"99999999999999", 365 * 24 * time.Hour, true},
+		{"Mon, 01 Nov 7000 00:00:00 GMT", 365 * 24 * time.Hour, true},
 	}
 	for _, tc := range cases {
 		got, ok := ParseRetryAfter(tc.in, now)

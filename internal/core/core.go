@@ -380,12 +380,26 @@ func (c *Client) url(r *Request) (*url.URL, error) {
 }
 
 // SameBase reports whether u is on the client's scheme, host and base path, the
-// only URLs the SDK will send its credentials to.
+// only URLs the SDK will send its credentials to. A path with a dot segment,
+// even an escaped one ("%2e%2e", "..%2F"), is refused: a server normalising it
+// would serve a resource outside the base path.
 func (c *Client) SameBase(u *url.URL) bool {
 	return u != nil && u.User == nil &&
 		strings.EqualFold(u.Scheme, c.base.Scheme) &&
 		strings.EqualFold(u.Host, c.base.Host) &&
-		strings.HasPrefix(u.EscapedPath(), c.base.EscapedPath())
+		strings.HasPrefix(u.EscapedPath(), c.base.EscapedPath()) &&
+		!hasDotSegment(u.Path)
+}
+
+// hasDotSegment reports whether a decoded path has a "." or ".." segment,
+// counting a backslash as a separator as some servers do.
+func hasDotSegment(p string) bool {
+	for _, s := range strings.FieldsFunc(p, func(r rune) bool { return r == '/' || r == '\\' }) {
+		if s == "." || s == ".." {
+			return true
+		}
+	}
+	return false
 }
 
 // EncodeQuery encodes an options struct (or a nil pointer to one) with

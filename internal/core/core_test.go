@@ -73,13 +73,15 @@ func TestRequestURLKeepsEscapes(t *testing.T) {
 			t.Errorf("path %q accepted", bad)
 		}
 	}
-	for _, raw := range []string{"https://api.test/api/x", "HTTPS://API.TEST/api/x/y"} {
+	for _, raw := range []string{"https://api.test/api/x", "HTTPS://API.TEST/api/x/y", "https://api.test/api/x..y/...", "https://api.test/api/a%2Fb"} {
 		u, _ := url.Parse(raw)
 		if !c.SameBase(u) {
 			t.Errorf("%s not on the base", raw)
 		}
 	}
-	for _, raw := range []string{"http://api.test/api/x", "https://api.test:444/api/x", "https://api.test/apix", "https://u@api.test/api/x", "https://evil.test/api/x"} {
+	for _, raw := range []string{"http://api.test/api/x", "https://api.test:444/api/x", "https://api.test/apix", "https://u@api.test/api/x", "https://evil.test/api/x",
+		"https://api.test/api/../admin", "https://api.test/api/%2e%2e/admin", "https://api.test/api/x/..%2F..%2Fadmin",
+		"https://api.test/api/.", "https://api.test/api/x/..\\..\\admin", "https://api.test/api/%2E%2E%5C/admin"} {
 		u, _ := url.Parse(raw)
 		if c.SameBase(u) {
 			t.Errorf("%s counted as on the base", raw)

@@ -232,6 +232,9 @@ func TestAllRefusesForeignNext(t *testing.T) {
 		"other base path": "https://api.test/other/things?offset=10",
 		"user info":       "https://user@api.test/api/things?offset=10",
 		"relative escape": "https://api.test/apix/things?offset=10",
+		"dot segments":    "https://api.test/api/../admin/things?offset=10",
+		"escaped dots":    "https://api.test/api/%2e%2e/admin/things?offset=10",
+		"escaped slash":   "https://api.test/api/things/..%2F..%2Fadmin?offset=10",
 	} {
 		t.Run(name, func(t *testing.T) {
 			c, mt := newCore(t)

@@ -1,0 +1,74 @@
+package validate
+
+import (
+	"net/mail"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzValidators checks that every accepted value meets the constraints the
+// validators document, and that a refusal names the field.
+func FuzzValidators(f *testing.F) {
+	for _, s := range []string{
+		"", "a@b.co", "name@example.com", "Name <name@example.com>", "\"a b\"@example.com", "a@b", "a@@b.c",
+		"497f6eca-6276-4993-bfeb-53cbbbba6f08", "497F6ECA-6276-4993-BFEB-53CBBBBA6F08", "497f6eca62764993bfeb53cbbbba6f08",
+		"green-harbor", "green_harbor_2", "grün", "a b", "../x", "%2e%2e", "slug\n", "\x00", "é@é.é",
+	} {
+		f.Add(s)
+	}
+	const hi = 254
+	f.Fuzz(func(t *testing.T, s string) {
+		if err := Email("email", s, hi); err == nil {
+			n := utf8.RuneCountInString(s)
+			if n < 1 || n > hi {
+				t.Fatalf("Email accepted %q of %d characters", s, n)
+			}
+			a, err := mail.ParseAddress(s)
+			if err != nil || a.Address != s || a.Name != "" {
+				t.Fatalf("Email accepted %q, which net/mail reads as %v, %v", s, a, err)
+			}
+			at := strings.LastIndexByte(s, '@')
+			if at <= 0 || !strings.Contains(s[at+1:], ".") {
+				t.Fatalf("Email accepted %q without a dotted domain", s)
+			}
+		} else if !strings.Contains(err.Error(), "invalid email:") {
+			t.Fatalf("Email refusal does not name the field: %v", err)
+		}
+
+		if err := UUID("uuid", s); err == nil {
+			if len(s) != 36 {
+				t.Fatalf("UUID accepted %q of %d bytes", s, len(s))
+			}
+			for i := range len(s) {
+				c := s[i]
+				switch i {
+				case 8, 13, 18, 23:
+					if c != '-' {
+						t.Fatalf("UUID accepted %q: byte %d is %q, want '-'", s, i, c)
+					}
+				default:
+					if !strings.ContainsRune("0123456789abcdefABCDEF", rune(c)) {
+						t.Fatalf("UUID accepted %q: byte %d is %q, not hex", s, i, c)
+					}
+				}
+			}
+		} else if !strings.Contains(err.Error(), "invalid uuid:") {
+			t.Fatalf("UUID refusal does not name the field: %v", err)
+		}
+
+		const slugMax = 200
+		if err := Slug("slug", s, slugMax); err == nil {
+			if len(s) < 1 || len(s) > slugMax {
+				t.Fatalf("Slug accepted %q of %d bytes", s, len(s))
+			}
+			for _, r := range s {
+				if !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+					t.Fatalf("Slug accepted %q holding %q", s, r)
+				}
+			}
+		} else if !strings.Contains(err.Error(), "invalid slug:") {
+			t.Fatalf("Slug refusal does not name the field: %v", err)
+		}
+	})
+}
