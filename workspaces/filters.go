@@ -3,6 +3,7 @@ package workspaces
 import (
 	"errors"
 	"net/url"
+	"reflect"
 	"strings"
 
 	"github.com/coolset-go/sdk/internal/apierror"
@@ -86,8 +87,29 @@ func (o *ListOptions) Validate() error {
 			errs = append(errs, apierror.Invalid("ordering", "%q names no field", string(ord)))
 		}
 	}
+	for name := range o.Lookups {
+		if typedParams[name] {
+			// A lookup must not bypass the checks of its typed field
+			// (Lookup("offset", "-5")).
+			errs = append(errs, apierror.Invalid(name, "is a field of ListOptions; set it there, not with Lookup"))
+		}
+	}
 	return errors.Join(errs...)
 }
+
+// typedParams are the query parameters ListOptions has a field for, read from
+// its url tags.
+var typedParams = func() map[string]bool {
+	m := map[string]bool{}
+	t := reflect.TypeFor[ListOptions]()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("url"), ",")
+		if name != "" && name != "-" {
+			m[name] = true
+		}
+	}
+	return m
+}()
 
 func typeList() string {
 	var b strings.Builder
