@@ -214,12 +214,15 @@ func render(ss []series, title string, w, h int) *image.RGBA {
 
 	for i, s := range ss {
 		c := palette[i%len(palette)]
+		// Earlier series are drawn wider, so that a later one lying on top of
+		// an earlier one (equal results) leaves it visible on both sides.
+		r := max(len(ss)-1-i, 0)
 		for j, p := range s.points {
 			x, y := px(p.x), py(p.y)
-			fill(img, image.Rect(x-3, y-3, x+4, y+4), c)
+			fill(img, image.Rect(x-3-r, y-3-r, x+4+r, y+4+r), c)
 			if j > 0 {
 				q := s.points[j-1]
-				thickLine(img, px(q.x), py(q.y), x, y, c)
+				thickLine(img, px(q.x), py(q.y), x, y, r, c)
 			}
 		}
 		ly := top + 8 + i*18
@@ -283,8 +286,9 @@ func line(img *image.RGBA, x0, y0, x1, y1 int, c color.RGBA) {
 	}
 }
 
-func thickLine(img *image.RGBA, x0, y0, x1, y1 int, c color.RGBA) {
-	for d := -1; d <= 1; d++ {
+// thickLine draws a line 2r+1 pixels wide.
+func thickLine(img *image.RGBA, x0, y0, x1, y1, r int, c color.RGBA) {
+	for d := -r; d <= r; d++ {
 		line(img, x0, y0+d, x1, y1+d, c)
 		line(img, x0+d, y0, x1+d, y1, c)
 	}
