@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"math"
 	"net/url"
 	"strconv"
 	"sync"
@@ -299,6 +300,9 @@ func newPlan(style Style, q url.Values, count *int, size int, next *url.URL) *pl
 			}
 			pl.start = n
 		}
+		if pl.start-1 > math.MaxInt/size {
+			return nil
+		}
 		pl.before = (pl.start - 1) * size
 	default:
 		if v := q.Get("offset"); v != "" {
@@ -310,14 +314,14 @@ func newPlan(style Style, q url.Values, count *int, size int, next *url.URL) *pl
 		}
 		pl.before = pl.start
 	}
-	if pl.before+size >= pl.count || !pl.linksTo(next, 1) {
+	if pl.before >= pl.count-size || !pl.linksTo(next, 1) { // no page after the first
 		return nil
 	}
 	return pl
 }
 
 // pages is the number of pages from the first page to the end of the list.
-func (pl *plan) pages() int { return (pl.count - pl.before + pl.size - 1) / pl.size }
+func (pl *plan) pages() int { return (pl.count-pl.before-1)/pl.size + 1 }
 
 // want is the number of items page k (0 for the first) must hold.
 func (pl *plan) want(k int) int { return min(pl.size, pl.count-pl.before-k*pl.size) }
@@ -377,6 +381,10 @@ func (w *walker[T]) fetchAhead(parent context.Context, yield func(*T, error) boo
 	}()
 
 	total := pl.pages()
+	if total <= 2 {
+		return nil // the count says the first two pages were all
+	}
+	n = min(n, total-2)
 	slots := make([]chan fetched[T], n) // page k's outcome arrives on slots[k%n]
 	launched := 2
 	launch := func() {
