@@ -85,10 +85,18 @@ func WithTimeout(d time.Duration) RequestOption {
 	return func(c *requestconfig.Config) { c.Timeout = d }
 }
 
-// WithPrefetch sets how many pages an All iterator may fetch ahead of the page
-// being read; a negative n fetches strictly one page at a time. Other calls
+// WithPrefetch sets how many page requests an All iterator may have in flight
+// ahead of the page being read. n of 1 fetches the next page while the loop
+// reads the current one; n of 0 or less turns fetching ahead off, so pages are
+// fetched strictly one at a time. Without this option All fetches up to 10
+// pages ahead. It applies only to lists whose answers state the count (such as
+// workspaces), once the first two pages confirm the computed page positions;
+// bare-array lists (countries) are always read one page at a time. Other calls
 // ignore it.
 func WithPrefetch(n int) RequestOption {
+	if n <= 0 {
+		n = -1
+	}
 	return func(c *requestconfig.Config) { c.Prefetch = n }
 }
 

@@ -175,8 +175,10 @@ func (s *Service) List(ctx context.Context, opts *ListOptions, reqOpts ...Reques
 	return pagination.List[Organization](ctx, s.spec(opts, reqOpts))
 }
 
-// All iterates over every organization that matches opts, page after page;
-// opts may be nil. Breaking out of the loop stops fetching.
+// All iterates over every organization that matches opts, in order; opts may
+// be nil. After the first two pages it fetches the following pages ahead, up
+// to 10 at once unless accounts.WithPrefetch says otherwise. Breaking out of
+// the loop stops fetching.
 func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[*Organization, error] {
 	return pagination.All[Organization](ctx, s.spec(opts, reqOpts))
 }

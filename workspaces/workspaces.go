@@ -152,9 +152,10 @@ func (s *Service) List(ctx context.Context, opts *ListOptions, reqOpts ...Reques
 	return pagination.List[Workspace](ctx, s.spec(opts, reqOpts))
 }
 
-// All iterates over every workspace that matches opts, following the server's
-// links from page to page; opts may be nil. Breaking out of the loop stops
-// fetching.
+// All iterates over every workspace that matches opts, in order; opts may be
+// nil. It follows the server's links for the first two pages, then fetches the
+// following pages ahead, up to 10 at once unless accounts.WithPrefetch says
+// otherwise. Breaking out of the loop stops fetching.
 func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[*Workspace, error] {
 	return pagination.All[Workspace](ctx, s.spec(opts, reqOpts))
 }

@@ -18,8 +18,11 @@ type Config struct {
 	MaxRetries *int
 	// Timeout bounds the whole call, retries and waits included, when positive.
 	Timeout time.Duration
-	// Prefetch is the number of pages an iterator may fetch ahead of the one
-	// being read; 0 means the SDK's default, a negative value disables it.
+	// Prefetch is the number of pages an All iterator may have in flight
+	// ahead of the page being read, on lists whose envelope states the count
+	// (see pagination.All). 0 means the SDK's default, pagination.DefaultPrefetch
+	// (10); a negative value turns fetching ahead off, so pages are fetched one
+	// at a time. accounts.WithPrefetch stores 0 and below as -1.
 	Prefetch int
 	// NoRedirect makes the call report a redirect instead of following it.
 	NoRedirect bool
