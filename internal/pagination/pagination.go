@@ -497,6 +497,9 @@ type decodedPage[T any] struct {
 
 // DecodeBody implements core.BodyDecoder.
 func (p *decodedPage[T]) DecodeBody(r io.Reader) error {
+	// Start clean: the transport decodes again when it repeats a call whose
+	// answer was cut short.
+	p.Page, p.envelope = Page[T]{}, false
 	first, r, err := core.FirstByte(r)
 	if err != nil {
 		return err
