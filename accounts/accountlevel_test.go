@@ -75,6 +75,34 @@ func TestGroupsListRefusesPageZero(t *testing.T) {
 	})
 }
 
+func TestAnalystsRefuseBadInput(t *testing.T) {
+	ctx := context.Background()
+	cases := map[string]struct {
+		fields string
+		call   func(c *accounts.Client) error
+	}{
+		"page zero": {"page", func(c *accounts.Client) error {
+			_, err := c.Analysts.List(ctx, &accounts.AnalystListOptions{Page: accounts.Ptr(0)})
+			return err
+		}},
+		"both negative": {"page page_size", func(c *accounts.Client) error {
+			_, err := c.Analysts.List(ctx, &accounts.AnalystListOptions{Page: accounts.Ptr(-1), PageSize: accounts.Ptr(-2)})
+			return err
+		}},
+		"page size zero in All": {"page_size", func(c *accounts.Client) error {
+			_, err := accounts.Collect(c.Analysts.All(ctx, &accounts.AnalystListOptions{PageSize: accounts.Ptr(0)}))
+			return err
+		}},
+		"groups page zero in All": {"page", func(c *accounts.Client) error {
+			_, err := accounts.Collect(c.Groups.All(ctx, &accounts.GroupListOptions{Page: accounts.Ptr(0)}))
+			return err
+		}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) { checkRefused(t, tc.fields, tc.call) })
+	}
+}
+
 func TestLoginURL(t *testing.T) {
 	c, mt := newMockClient(t)
 	expect(t, mt, want{method: "POST", path: "/api/accounts/login_url/", body: `{"email":"ana@example.com"}`}, 200, `{"params":"login_hint=ana%40example.com"}`)

@@ -79,8 +79,9 @@ func WithMaxRetries(n int) RequestOption {
 	return func(c *requestconfig.Config) { c.MaxRetries = &n }
 }
 
-// WithTimeout bounds the whole call, retries and their waits included. The
-// context's own deadline still applies.
+// WithTimeout bounds one request, its retries and their waits included. Given
+// to an All iterator it bounds each page's request, not the whole loop; bound
+// the loop with the context instead. The context's own deadline still applies.
 func WithTimeout(d time.Duration) RequestOption {
 	return func(c *requestconfig.Config) { c.Timeout = d }
 }

@@ -231,9 +231,19 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// RetryPolicy says how often and how long the SDK retries a request. Zero
-// fields take the defaults: 3 retries, waits from 500ms doubling up to 30s
-// with jitter, and a Retry-After honoured up to 60s.
+// RetryPolicy says how often and how long the SDK retries a request. Its
+// fields:
+//
+//   - MaxRetries: retries after the first attempt; 0 takes the default of 3,
+//     and a negative value turns retries off. (The per-call WithMaxRetries(0)
+//     also turns them off: there 0 is an explicit limit, not "unset".)
+//   - MinWait: the first backoff wait, doubled on each retry (default 500ms).
+//   - MaxWait: the cap on one backoff wait (default 30s).
+//   - MaxRetryAfter: the longest Retry-After the SDK waits for (default 60s);
+//     when the server asks for more, the answer is returned as an *Error whose
+//     RetryAfter says what it asked.
+//
+// Waits are jittered within [d/2, d]. Zero fields take the defaults.
 //
 // What is retried: connection errors and 429, 502, 503, 504 answers for GET,
 // HEAD, PUT and DELETE. POST and PATCH may have changed state, so they are
