@@ -108,7 +108,10 @@ func (s *AnalystsService) PatchCurrent(ctx context.Context, patch *AnalystPatch,
 
 // Group is an auth group, a role with permissions (operation 16). The API
 // documents no item schema: ID and Name are decoded when present, and every
-// other member is kept, undecoded, in Extra.
+// other member is kept, undecoded, in Extra. The profile's auth group
+// (users.AuthGroup) lists permissions as [{"codename": ...}]; the group list
+// may not use that shape, so its permissions stay in Extra rather than fail to
+// decode.
 type Group struct {
 	// ID is the group's id, the one users.CreateRequest.Groups and
 	// invitations.SendRequest.AuthGroup take.

@@ -41,7 +41,7 @@ func TestUsersProfileDecodesEveryField(t *testing.T) {
 		ID: 7, Email: "ana@example.com", FirstName: "Ana", LastName: "Lima", FirebaseUID: "fb-7", ActiveUserCompanyID: 12,
 		UserCompany: &users.UserCompany{ID: 12, UserID: "7", CompanyID: "3", AuthGroupID: "2", DataRoomConsumerID: "dr-12", Config: map[string]any{"theme": "dark"}},
 		Company: &users.Company{
-			ID: 3, Name: "Green Harbor", Type: "active", Country: "NL", CreditsUsed: "12.50", NrOfEmployees: 40, NrOfLocations: 2, NrOfTransactions: 1200,
+			ID: 3, Name: "Green Harbor", Type: "active", Country: accounts.Ptr("NL"), CreditsUsed: "12.50", NrOfEmployees: 40, NrOfLocations: 2, NrOfTransactions: 1200,
 			MinimumDateFilter: "2020-01-01", ResultsLimitEarliestYear: "2019-01-01", ResultsLimitLatestYear: "2025-12-31",
 			MinTransactionDate: "2020-02-03", MaxTransactionDate: "2025-06-30", ChiftConsumerID: "ch-3", DefaultCurrency: "EUR",
 			DefaultLocale: "nl-NL", DataRoomConsumerID: "dr-3", Information: map[string]any{"sector": "logistics"}, PulseParams: "a=1",

@@ -55,8 +55,9 @@ type ListOptions struct {
 	Alpha3 string `url:"alpha_3,omitempty"`
 	// Numeric matches the numeric code, such as "840".
 	Numeric string `url:"numeric,omitempty"`
-	// Limit is the number of countries per page; nil lets the server choose
-	// (the whole list, for this operation).
+	// Limit is the number of countries per page. For List, nil lets the
+	// server choose (the whole list, for this operation); All asks for pages
+	// of 100 unless Limit is set above 0.
 	Limit *int `url:"limit,omitempty"`
 	// Offset is the index of the first country to return.
 	Offset *int `url:"offset,omitempty"`

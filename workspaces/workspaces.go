@@ -21,6 +21,7 @@ import (
 
 	"github.com/coolset-go/sdk/internal/core"
 	"github.com/coolset-go/sdk/internal/endpoints"
+	"github.com/coolset-go/sdk/internal/model"
 	"github.com/coolset-go/sdk/internal/pagination"
 	"github.com/coolset-go/sdk/internal/requestconfig"
 	"github.com/coolset-go/sdk/internal/validate"
@@ -34,31 +35,22 @@ type Page[T any] = pagination.Page[T]
 
 // WorkspaceType is the kind of a workspace. The API knows the six Type*
 // constants; a ListOptions holding any other value is refused before sending.
-type WorkspaceType string
+// Its method Known reports whether a value is one of them. The company that
+// users and invitation statuses embed (users.Company) has the same type.
+type WorkspaceType = model.WorkspaceType
 
 // The workspace types the API knows.
 const (
-	TypeActive      WorkspaceType = "active"
-	TypeInactive    WorkspaceType = "inactive"
-	TypeTest        WorkspaceType = "test"
-	TypeDemo        WorkspaceType = "demo"
-	TypeTrial       WorkspaceType = "trial"
-	TypeStakeholder WorkspaceType = "stakeholder"
+	TypeActive      = model.TypeActive
+	TypeInactive    = model.TypeInactive
+	TypeTest        = model.TypeTest
+	TypeDemo        = model.TypeDemo
+	TypeTrial       = model.TypeTrial
+	TypeStakeholder = model.TypeStakeholder
 )
 
 // Types returns every workspace type the API knows, in the API's order.
-func Types() []WorkspaceType {
-	return []WorkspaceType{TypeActive, TypeInactive, TypeTest, TypeDemo, TypeTrial, TypeStakeholder}
-}
-
-// Known reports whether t is one of the API's workspace types.
-func (t WorkspaceType) Known() bool {
-	switch t {
-	case TypeActive, TypeInactive, TypeTest, TypeDemo, TypeTrial, TypeStakeholder:
-		return true
-	}
-	return false
-}
+func Types() []WorkspaceType { return model.WorkspaceTypes() }
 
 // Workspace is a workspace (a company) the user belongs to (operation 5).
 type Workspace struct {

@@ -88,8 +88,10 @@ func (w Workspace) json() workspaceJSON {
 	}
 }
 
-// WorkspaceTypes are the six workspace types, in the API's order.
-var WorkspaceTypes = []string{"active", "inactive", "test", "demo", "trial", "stakeholder"}
+// workspaceTypes are the six workspace types, in the API's order. The server
+// keeps its own copy rather than importing the SDK's, so that a mistake in one
+// shows as a disagreement between them.
+var workspaceTypes = []string{"active", "inactive", "test", "demo", "trial", "stakeholder"}
 
 var (
 	adjectives = []string{"Green", "Blue", "Northern", "Silver", "Golden", "Bright", "Quiet", "Urban", "Coastal",
@@ -100,7 +102,7 @@ var (
 	codes    = []string{"NL", "BE", "DE", "FR", "GB", "ES", "IT", "PT", "IE", "LU", "AT", "CH", "DK", "SE", "NO",
 		"FI", "PL", "CZ", "SK", "HU", "RO", "BG", "GR", "SI", "HR", "EE", "LV", "LT", "US", "CA", "MX", "BR",
 		"AR", "CL", "ZA", "KE", "IN", "JP", "AU", "NZ"}
-	// typeWeights gives each type's share out of 100, in WorkspaceTypes order.
+	// typeWeights gives each type's share out of 100, in workspaceTypes order.
 	typeWeights = []int{40, 12, 10, 10, 15, 13}
 )
 
@@ -118,8 +120,8 @@ func generateWorkspaces(seed int64, n int) []Workspace {
 			MemberCount:  1 + rng.IntN(250),
 			IsMFAEnabled: rng.IntN(10) < 3,
 		}
-		if i < len(WorkspaceTypes) {
-			w.Type = WorkspaceTypes[i] // every type is present, whatever the seed
+		if i < len(workspaceTypes) {
+			w.Type = workspaceTypes[i] // every type is present, whatever the seed
 		}
 		if rng.IntN(10) < 7 {
 			logo := fmt.Sprintf("https://cdn.accountstest.invalid/logos/%d.png", id)
@@ -139,9 +141,9 @@ func generateWorkspaces(seed int64, n int) []Workspace {
 func pickType(r int) string {
 	for i, wgt := range typeWeights {
 		if r < wgt {
-			return WorkspaceTypes[i]
+			return workspaceTypes[i]
 		}
 		r -= wgt
 	}
-	return WorkspaceTypes[0]
+	return workspaceTypes[0]
 }

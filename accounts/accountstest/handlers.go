@@ -190,7 +190,7 @@ func workspaceFilter(q url.Values) (func(Workspace) bool, map[string][]string) {
 	}
 
 	checkType := func(key, v string) bool {
-		if !slices.Contains(WorkspaceTypes, v) {
+		if !slices.Contains(workspaceTypes, v) {
 			errs[key] = append(errs[key], fmt.Sprintf("Select a valid choice. %s is not one of the available choices.", v))
 			return false
 		}

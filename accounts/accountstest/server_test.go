@@ -269,7 +269,7 @@ func TestWorkspaceFiltersAndOrdering(t *testing.T) {
 	if countWhere(func(w Workspace) bool { return w.Country == nil }) == 0 {
 		t.Error("no workspace without a country")
 	}
-	for _, typ := range WorkspaceTypes {
+	for _, typ := range workspaceTypes {
 		if countWhere(func(w Workspace) bool { return w.Type == typ }) == 0 {
 			t.Errorf("no workspace of type %s", typ)
 		}

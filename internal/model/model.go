@@ -19,9 +19,9 @@ type Company struct {
 	// Name is the company's name.
 	Name string `json:"name"`
 	// Type is the kind of workspace, such as "active" or "trial".
-	Type string `json:"type"`
-	// Country is the company's country code, such as "NL"; "" when unknown.
-	Country string `json:"country"`
+	Type WorkspaceType `json:"type"`
+	// Country is the company's country code, such as "NL"; nil when unknown.
+	Country *string `json:"country"`
 	// CreditsUsed is the credits the company has used, as the API writes them.
 	CreditsUsed StringOrNumber `json:"credits_used"`
 	// NrOfEmployees is the company's number of employees.
@@ -57,6 +57,35 @@ type Company struct {
 	PulseParams string `json:"pulse_params"`
 	// Flags are the feature flags enabled for the company.
 	Flags []Flag `json:"flags"`
+}
+
+// WorkspaceType is the kind of a workspace; the workspaces package re-exports
+// it with the constants below.
+type WorkspaceType string
+
+// The workspace types the API knows.
+const (
+	TypeActive      WorkspaceType = "active"
+	TypeInactive    WorkspaceType = "inactive"
+	TypeTest        WorkspaceType = "test"
+	TypeDemo        WorkspaceType = "demo"
+	TypeTrial       WorkspaceType = "trial"
+	TypeStakeholder WorkspaceType = "stakeholder"
+)
+
+// WorkspaceTypes returns every workspace type the API knows, in the API's
+// order.
+func WorkspaceTypes() []WorkspaceType {
+	return []WorkspaceType{TypeActive, TypeInactive, TypeTest, TypeDemo, TypeTrial, TypeStakeholder}
+}
+
+// Known reports whether t is one of the API's workspace types.
+func (t WorkspaceType) Known() bool {
+	switch t {
+	case TypeActive, TypeInactive, TypeTest, TypeDemo, TypeTrial, TypeStakeholder:
+		return true
+	}
+	return false
 }
 
 // Flag is a feature flag enabled for a company.

@@ -44,8 +44,10 @@ const (
 	PageNumber
 )
 
-// DefaultLimit is the page size All asks for when the caller set none and the
-// list answers a bare array, whose end can only be seen from a short page.
+// DefaultLimit is the page size All asks for on a limit/offset list when the
+// caller set none (or 0). A bare-array answer shows its end only as a short
+// page, which needs a known page size; envelopes are asked the same way, as
+// All cannot know the answer's shape before the first page.
 const DefaultLimit = 100
 
 // DefaultPrefetch is how many pages All fetches ahead of the page being read
