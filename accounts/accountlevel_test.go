@@ -35,7 +35,7 @@ func TestAnalysts(t *testing.T) {
 	if err != nil || cur.ConsentGiven || cur.UserUUID != userUUID || cur.Extra != nil {
 		t.Fatalf("current = %+v, %v", cur, err)
 	}
-	cur, err = c.Analysts.PatchCurrent(ctx, &accounts.AnalystPatch{ConsentGiven: accounts.Ptr(true)})
+	cur, err = c.Analysts.PatchCurrent(ctx, &accounts.AnalystPatchRequest{ConsentGiven: accounts.Ptr(true)})
 	if err != nil || !cur.ConsentGiven {
 		t.Fatalf("patched = %+v, %v", cur, err)
 	}

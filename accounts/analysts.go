@@ -61,9 +61,9 @@ func (o *AnalystListOptions) Validate() error {
 	return errors.Join(validate.PositiveIfSet("page", o.Page), validate.PositiveIfSet("page_size", o.PageSize))
 }
 
-// AnalystPatch holds the changes to make to the current analyst (operation
+// AnalystPatchRequest holds the changes to make to the current analyst (operation
 // 15). Nil fields are left unchanged.
-type AnalystPatch struct {
+type AnalystPatchRequest struct {
 	// ConsentGiven, when set, gives or withdraws the analyst's consent.
 	ConsentGiven *bool `json:"consent_given,omitempty"`
 }
@@ -99,9 +99,9 @@ func (s *AnalystsService) Current(ctx context.Context, reqOpts ...RequestOption)
 // PatchCurrent changes the authenticated user's analyst record (operation 15,
 // PATCH) and returns it as it is afterwards. A nil patch sends an empty object,
 // changing nothing.
-func (s *AnalystsService) PatchCurrent(ctx context.Context, patch *AnalystPatch, reqOpts ...RequestOption) (*Analyst, error) {
+func (s *AnalystsService) PatchCurrent(ctx context.Context, patch *AnalystPatchRequest, reqOpts ...RequestOption) (*Analyst, error) {
 	if patch == nil {
-		patch = &AnalystPatch{}
+		patch = &AnalystPatchRequest{}
 	}
 	return core.Call[Analyst](ctx, s.c, "PATCH", endpoints.CurrentAnalyst, patch, reqOpts)
 }

@@ -60,7 +60,7 @@ func everyOperation(ctx context.Context, c *accounts.Client, srv *accountstest.S
 	keep(err)
 	_, err = c.UserConfig.Get(ctx) // 3
 	keep(err)
-	_, err = c.UserConfig.Patch(ctx, &accounts.UserConfigPatch{SignStakeholderAgreement: accounts.Ptr(true)}) // 4
+	_, err = c.UserConfig.Patch(ctx, &accounts.UserConfigPatchRequest{SignStakeholderAgreement: accounts.Ptr(true)}) // 4
 	keep(err)
 	_, err = c.Workspaces.List(ctx, workspaces.Where(workspaces.Name.IContains("green"))) // 5
 	keep(err)
@@ -84,7 +84,7 @@ func everyOperation(ctx context.Context, c *accounts.Client, srv *accountstest.S
 	keep(err)
 	_, err = c.Analysts.Current(ctx) // 14
 	keep(err)
-	_, err = c.Analysts.PatchCurrent(ctx, &accounts.AnalystPatch{ConsentGiven: accounts.Ptr(true)}) // 15
+	_, err = c.Analysts.PatchCurrent(ctx, &accounts.AnalystPatchRequest{ConsentGiven: accounts.Ptr(true)}) // 15
 	keep(err)
 	_, err = c.Groups.List(ctx, nil) // 16
 	keep(err)

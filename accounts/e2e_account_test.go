@@ -43,7 +43,7 @@ func TestE2EAnalysts(t *testing.T) {
 	if err != nil || cur.UserUUID != me.UUID || cur.ConsentGiven {
 		t.Fatalf("current = %+v, %v", cur, err)
 	}
-	cur, err = c.Analysts.PatchCurrent(ctx, &accounts.AnalystPatch{ConsentGiven: accounts.Ptr(true)})
+	cur, err = c.Analysts.PatchCurrent(ctx, &accounts.AnalystPatchRequest{ConsentGiven: accounts.Ptr(true)})
 	if err != nil || !cur.ConsentGiven {
 		t.Fatalf("patched = %+v, %v", cur, err)
 	}

@@ -112,7 +112,7 @@ func TestE2EUserConfigAndSwitch(t *testing.T) {
 	if cfg.CompanyType != "stakeholder" || !slices.Contains(cfg.AvailableActions, "sign_stakeholder_agreement") {
 		t.Fatalf("after switching to a stakeholder workspace: %+v", cfg)
 	}
-	cfg, err = c.UserConfig.Patch(ctx, &accounts.UserConfigPatch{SignStakeholderAgreement: accounts.Ptr(true)})
+	cfg, err = c.UserConfig.Patch(ctx, &accounts.UserConfigPatchRequest{SignStakeholderAgreement: accounts.Ptr(true)})
 	if err != nil {
 		t.Fatal(err)
 	}

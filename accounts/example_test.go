@@ -91,7 +91,7 @@ func ExampleUserConfigService_Patch() {
 	defer done()
 	ctx := context.Background()
 
-	cfg, err := client.UserConfig.Patch(ctx, &accounts.UserConfigPatch{SignStakeholderAgreement: accounts.Ptr(true)})
+	cfg, err := client.UserConfig.Patch(ctx, &accounts.UserConfigPatchRequest{SignStakeholderAgreement: accounts.Ptr(true)})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -104,7 +104,7 @@ func TestUserConfigPatch(t *testing.T) {
 	c, mt := newMockClient(t)
 	expect(t, mt, want{method: "PATCH", path: "/api/accounts/user-config", body: `{"sign_stakeholder_agreement":true}`}, 200,
 		`{"config":{"stakeholder_agreement_signed":true},"available_actions":[],"company_type":"stakeholder"}`)
-	uc, err := c.UserConfig.Patch(context.Background(), &accounts.UserConfigPatch{SignStakeholderAgreement: accounts.Ptr(true)})
+	uc, err := c.UserConfig.Patch(context.Background(), &accounts.UserConfigPatchRequest{SignStakeholderAgreement: accounts.Ptr(true)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestUserConfigPatchFalseIsSent(t *testing.T) {
 	c, mt := newMockClient(t)
 	expect(t, mt, want{method: "PATCH", path: "/api/accounts/user-config", body: `{"sign_stakeholder_agreement":false}`}, 200,
 		`{"config":{},"available_actions":[],"company_type":"active"}`)
-	if _, err := c.UserConfig.Patch(context.Background(), &accounts.UserConfigPatch{SignStakeholderAgreement: accounts.Ptr(false)}); err != nil {
+	if _, err := c.UserConfig.Patch(context.Background(), &accounts.UserConfigPatchRequest{SignStakeholderAgreement: accounts.Ptr(false)}); err != nil {
 		t.Fatal(err)
 	}
 }

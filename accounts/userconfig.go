@@ -18,9 +18,9 @@ type UserConfig struct {
 	CompanyType string `json:"company_type"`
 }
 
-// UserConfigPatch holds the changes to make to the user's configuration. Nil
+// UserConfigPatchRequest holds the changes to make to the user's configuration. Nil
 // fields are left unchanged.
-type UserConfigPatch struct {
+type UserConfigPatchRequest struct {
 	// SignStakeholderAgreement set to true signs the stakeholder agreement.
 	SignStakeholderAgreement *bool `json:"sign_stakeholder_agreement,omitempty"`
 }
@@ -39,9 +39,9 @@ func (s *UserConfigService) Get(ctx context.Context, opts ...RequestOption) (*Us
 // Patch changes the current user's configuration (operation 4, PATCH) and
 // returns the configuration as it is afterwards. A nil patch sends an empty
 // object, changing nothing.
-func (s *UserConfigService) Patch(ctx context.Context, patch *UserConfigPatch, opts ...RequestOption) (*UserConfig, error) {
+func (s *UserConfigService) Patch(ctx context.Context, patch *UserConfigPatchRequest, opts ...RequestOption) (*UserConfig, error) {
 	if patch == nil {
-		patch = &UserConfigPatch{}
+		patch = &UserConfigPatchRequest{}
 	}
 	return core.Call[UserConfig](ctx, s.c, "PATCH", endpoints.UserConfig, patch, opts)
 }
