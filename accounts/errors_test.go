@@ -175,3 +175,10 @@ func TestSeveralBadFieldsAreAllNamed(t *testing.T) {
 		}
 	}
 }
+
+func TestMembershipOptionsNameEveryBadField(t *testing.T) {
+	checkRefused(t, "limit offset", func(c *accounts.Client) error {
+		_, err := c.Workspaces.ListMemberships(context.Background(), &workspaces.MembershipListOptions{Limit: accounts.Ptr(-1), Offset: accounts.Ptr(-1)})
+		return err
+	})
+}

@@ -2,8 +2,8 @@
 //
 // Email invitations (operations 6 and 7, the workspace-centric API) invite an
 // email address into the authenticated user's current workspace with an auth
-// group: Send them and check their Status. The types of this flow are named
-// Email*: SendRequest, EmailInvitation, EmailStatus.
+// group: Send them and check their Status. The types of this flow are
+// SendRequest (what Send takes), EmailInvitation and EmailStatus.
 //
 // Organization invitations (operations 17 to 21, the organization-centric API)
 // invite an identifier into the organization with a role: List, All, Create,

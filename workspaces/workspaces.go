@@ -15,6 +15,7 @@ package workspaces
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"net/url"
 	"time"
@@ -108,10 +109,7 @@ func (o *MembershipListOptions) Validate() error {
 	if o == nil {
 		return nil
 	}
-	if err := validate.NonNegative("limit", o.Limit); err != nil {
-		return err
-	}
-	return validate.NonNegative("offset", o.Offset)
+	return errors.Join(validate.NonNegative("limit", o.Limit), validate.NonNegative("offset", o.Offset))
 }
 
 // SwitchResult is the server's answer to Switch.
