@@ -22,7 +22,8 @@ import (
 type Error = apierror.Error
 
 // InputError is input the SDK refused before sending anything. Field names the
-// parameter as the API spells it, Reason the rule it broke. Several refused
+// parameter as the API spells it ("request" when a required request is nil,
+// "lookup" for a Lookup without a name), Reason the rule it broke. Several refused
 // fields come back joined with errors.Join; errors.As finds the first.
 type InputError = apierror.InputError
 

@@ -41,8 +41,9 @@ func ExampleNewClient() {
 	// Output: Netherlands NLD
 }
 
-// Iterate over every workspace that matches typed filters. All follows the
-// server's pages as the loop goes; breaking out stops fetching.
+// Gather every workspace that matches typed filters into a slice. Collect
+// drains All, which follows the server's pages; use it when the whole list
+// fits in memory, and range over All otherwise.
 func ExampleCollect() {
 	client, done := exampleClient()
 	defer done()

@@ -46,8 +46,8 @@ const (
 
 // User is a user. The workspace-centric calls (List against a limit/offset
 // server, Me, Current) fill the profile fields; the organization-centric calls
-// (Create, Get, Update, Patch, Delete, List against a page-based server) fill
-// ID, UUID, Email, FirstName, LastName, Groups and IsActive. Fields an answer
+// (Create, Get, Update, Patch, List against a page-based server) fill ID,
+// UUID, Email, FirstName, LastName, Groups and IsActive. Fields an answer
 // leaves out keep their zero value.
 type User struct {
 	// ID is the user's numeric id.
@@ -228,7 +228,9 @@ func (r *UpdateRequest) Validate() error {
 // PatchRequest changes some of a user's fields (operation 34, PATCH); nil
 // fields are left as they are.
 type PatchRequest struct {
-	// Email, when set, is a valid address of at most 254 characters.
+	// Email, when set, is a valid address of at most 254 characters, or ""
+	// to clear it (the API documents the field as optional, and a Django
+	// user's email may be blank).
 	Email *string `json:"email,omitempty"`
 	// FirstName, when set, is at most 150 characters.
 	FirstName *string `json:"first_name,omitempty"`

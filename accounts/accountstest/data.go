@@ -13,12 +13,18 @@ var isoData []byte
 
 // Country is one ISO 3166-1 country as the API answers it.
 type Country struct {
-	Name         string  `json:"name"`
-	Alpha2       string  `json:"alpha_2"`
-	Alpha3       string  `json:"alpha_3"`
-	Numeric      string  `json:"numeric"`
+	// Name is the country's short name, such as "Netherlands".
+	Name string `json:"name"`
+	// Alpha2 is the two-letter code, such as "NL"; operation 2 looks it up.
+	Alpha2 string `json:"alpha_2"`
+	// Alpha3 is the three-letter code, such as "NLD".
+	Alpha3 string `json:"alpha_3"`
+	// Numeric is the numeric code, such as "528".
+	Numeric string `json:"numeric"`
+	// OfficialName is the official name; nil for countries without one.
 	OfficialName *string `json:"official_name"`
-	Flag         *string `json:"flag"`
+	// Flag is the flag emoji; nil when the data has none.
+	Flag *string `json:"flag"`
 }
 
 func loadCountries() []Country {
@@ -44,15 +50,24 @@ func loadCountries() []Country {
 
 // Workspace is one seeded workspace (a company).
 type Workspace struct {
-	ID           int
-	Name         string
-	Logo         *string // nil when the workspace has no logo
-	Type         string  // active, inactive, test, demo, trial or stakeholder
-	Country      *string // ISO alpha-2 code; nil when unknown
-	MemberCount  int
+	// ID is the workspace's id (the API's workspace_id and company id).
+	ID int
+	// Name is the workspace's name.
+	Name string
+	// Logo is the workspace's logo as the API gives it; nil when it has none.
+	Logo *string
+	// Type is active, inactive, test, demo, trial or stakeholder.
+	Type string
+	// Country is an ISO alpha-2 code; nil when unknown.
+	Country *string
+	// MemberCount is the number of members the API reports.
+	MemberCount int
+	// IsMFAEnabled says whether the workspace requires MFA.
 	IsMFAEnabled bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// CreatedAt is when the workspace was created.
+	CreatedAt time.Time
+	// UpdatedAt is when the workspace was last changed.
+	UpdatedAt time.Time
 }
 
 // workspaceJSON is a Workspace as operation 5 answers it.

@@ -48,6 +48,8 @@ func AllFaults() []Fault {
 	return []Fault{Fault500, Fault502, Fault503, Fault503RetryAfter, Fault429, FaultDropBeforeRead, FaultDropAfterRead, FaultTruncate}
 }
 
+// String names the fault as FaultCounts and test logs print it, such as "503"
+// or "drop before read".
 func (f Fault) String() string {
 	names := map[Fault]string{
 		Fault500: "500", Fault502: "502", Fault503: "503", Fault503RetryAfter: "503+Retry-After", Fault429: "429",

@@ -18,22 +18,34 @@ const InvitationValidity = 14 * 24 * time.Hour
 // EmailInvitation is an invitation sent by email into a workspace
 // (operations 6 and 7).
 type EmailInvitation struct {
-	ID          string
-	Email       string
-	AuthGroup   int
+	// ID identifies the invitation; operation 7 looks it up.
+	ID string
+	// Email is the invited address.
+	Email string
+	// AuthGroup is the auth group id the invitee will get.
+	AuthGroup int
+	// WorkspaceID is the workspace the invitation is into.
 	WorkspaceID int
-	InvitedBy   int // the inviting user's id
+	// InvitedBy is the inviting user's id.
+	InvitedBy int
 }
 
 // Invitation is an invitation into the organization (operations 17 to 21).
 type Invitation struct {
-	UUID              string
+	// UUID identifies the invitation in operations 19 to 21.
+	UUID string
+	// InviteeIdentifier is who is invited, such as an email address.
 	InviteeIdentifier string
-	Role              string
-	InvitedBy         string // the inviting user's UUID
-	SentAt            time.Time
-	ValidUntil        time.Time
-	Sends             int // 1, plus one per resend
+	// Role is OWNER, ADMIN or MEMBER.
+	Role string
+	// InvitedBy is the inviting user's UUID.
+	InvitedBy string
+	// SentAt is when the invitation was last sent.
+	SentAt time.Time
+	// ValidUntil is SentAt plus InvitationValidity.
+	ValidUntil time.Time
+	// Sends counts the sends: 1, plus one per resend.
+	Sends int
 }
 
 // roles are the values the organization invitation's role takes.

@@ -15,13 +15,20 @@ import (
 
 // Organization is one organization (seed 002) and its usage counter.
 type Organization struct {
-	ID         int
-	UUID       string
-	Name       string
-	Slug       string
-	Limit      int  // the most usage allowed
-	Usage      int  // usage so far
-	Overridden bool // when true, increments may pass Limit
+	// ID is the organization's numeric id.
+	ID int
+	// UUID identifies the organization in operations 25 to 29.
+	UUID string
+	// Name is the organization's name.
+	Name string
+	// Slug is the organization's unique slug.
+	Slug string
+	// Limit is the most usage allowed.
+	Limit int
+	// Usage is the usage so far.
+	Usage int
+	// Overridden, when true, lets increments pass Limit.
+	Overridden bool
 }
 
 // DefaultOrganizationCount is how many organizations a new server has.

@@ -56,17 +56,28 @@ func groupByID(id int) (group, bool) {
 
 // User is one of the server's users, as tests see it.
 type User struct {
-	ID         int
-	UUID       string
-	Email      string
-	FirstName  string
-	LastName   string
-	JobTitle   string
-	Groups     []int // auth group ids; the first is the user's role
-	IsActive   bool
-	Workspaces []int // ids of the workspaces the user belongs to, ascending
-	Analyst    bool  // listed by the analysts endpoint
-	Consent    bool  // the analyst's consent
+	// ID is the user's numeric id.
+	ID int
+	// UUID identifies the user in operations 32 to 35.
+	UUID string
+	// Email is the user's address (not unique: see SharedEmail).
+	Email string
+	// FirstName is the user's first name.
+	FirstName string
+	// LastName is the user's last name.
+	LastName string
+	// JobTitle is the user's job title.
+	JobTitle string
+	// Groups are auth group ids; the first is the user's role.
+	Groups []int
+	// IsActive says whether the user is active.
+	IsActive bool
+	// Workspaces are the ids of the workspaces the user belongs to, ascending.
+	Workspaces []int
+	// Analyst, when true, lists the user in the analysts endpoint.
+	Analyst bool
+	// Consent is the analyst's consent.
+	Consent bool
 }
 
 // role is the user's auth group in their workspaces.

@@ -264,7 +264,8 @@ func Excerpt(b []byte) string {
 // InputError reports input the SDK refused before sending a request.
 type InputError struct {
 	// Field is the name of the refused field as the API spells it, such as
-	// "limit" or "type__in".
+	// "limit" or "type__in"; "request" when a required request is nil, and
+	// "lookup" for a workspace Lookup without a name.
 	Field string
 	// Reason says which rule the value broke.
 	Reason string

@@ -548,6 +548,7 @@ type RedirectError struct {
 	Location string
 }
 
+// Error names the refused target, without its query string.
 func (e *RedirectError) Error() string {
 	return "refused a redirect away from the base URL to " + e.Location
 }

@@ -1,6 +1,6 @@
 // Package endpoints is the one place that knows the Accounts API's paths.
 //
-// Every path is relative to the client's base URL (which ends in "/api/"), and is
+// Every path is relative to the client's base URL (which ends in "/"), and is
 // written exactly as the server routes it: some operations have a trailing slash
 // and some do not. Paths marked "chosen" in the design's endpoint table were not
 // given by the source documents; a correction to any path is a one-line change
@@ -12,7 +12,7 @@ package endpoints
 
 import "net/url"
 
-// Paths of the workspace-centric API (seeds 000 and 001).
+// Paths of all the operations (seeds 000, 001 and 002), by operation number.
 const (
 	Countries            = "accounts/countries"                  // op 1
 	UserConfig           = "accounts/user-config"                // ops 3, 4

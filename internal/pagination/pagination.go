@@ -469,6 +469,7 @@ type ForeignLinkError struct {
 	Link string
 }
 
+// Error names the list and the refused link, without its query string.
 func (e *ForeignLinkError) Error() string {
 	return "accounts: " + e.Path + ": refused to follow a next link away from the base URL: " + e.Link
 }
