@@ -263,11 +263,18 @@ func (c *Client) finish(ctx context.Context, st *callState, method string, resp 
 	}
 
 	res = &Response{StatusCode: resp.StatusCode, Header: resp.Header}
-	if out == nil || resp.StatusCode == http.StatusNoContent {
+	if out == nil {
 		return res, false, nil
 	}
+	if resp.StatusCode == http.StatusNoContent {
+		return nil, false, fmt.Errorf("accounts: %s %s: the server answered 204 No Content where a value was expected", method, st.path)
+	}
 	body := &cutDetector{r: resp.Body}
-	if err := decode(body, out); err != nil {
+	err = decode(body, out)
+	if err == nil && body.first == 'n' {
+		err = errors.New("the answer is null where a value was expected")
+	}
+	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, false, ctxErr
 		}
@@ -307,15 +314,26 @@ func (c *Client) retryCutShort(ctx context.Context, st *callState) bool {
 // cutDetector notes whether reading the body failed for a reason other than
 // its end: a connection cut mid-answer, as opposed to a complete body that
 // does not decode.
+// It also notes the body's first byte that is not JSON white space, so that a
+// JSON null (which decodes into a value without error, leaving it zero) can be
+// told from an object without reading the body twice.
 type cutDetector struct {
-	r   io.Reader
-	cut bool
+	r     io.Reader
+	cut   bool
+	first byte
 }
 
 func (d *cutDetector) Read(p []byte) (int, error) {
 	n, err := d.r.Read(p)
 	if err != nil && err != io.EOF {
 		d.cut = true
+	}
+	for i := 0; d.first == 0 && i < n; i++ {
+		switch p[i] {
+		case ' ', '\t', '\r', '\n':
+		default:
+			d.first = p[i]
+		}
 	}
 	return n, err
 }
@@ -332,6 +350,16 @@ func decode(r io.Reader, out any) error {
 			return io.ErrUnexpectedEOF
 		}
 		return err
+	}
+	return End(dec)
+}
+
+// End reports an error when anything but white space follows the JSON value
+// dec has decoded: an answer is one value, and more text after it means the
+// body is not what the SDK thinks it is.
+func End(dec *json.Decoder) error {
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("the answer has data after its JSON value")
 	}
 	return nil
 }

@@ -510,7 +510,10 @@ func (p *decodedPage[T]) DecodeBody(r io.Reader) error {
 	dec := json.NewDecoder(r)
 	switch first {
 	case '[':
-		return dec.Decode(&p.Results)
+		if err := dec.Decode(&p.Results); err != nil {
+			return err
+		}
+		return core.End(dec)
 	case '{':
 	default:
 		return fmt.Errorf("a list answer must be a JSON array or object, got %q", first)
@@ -526,6 +529,9 @@ func (p *decodedPage[T]) DecodeBody(r io.Reader) error {
 		if err := dec.Decode(&env); err != nil {
 			return err
 		}
+		if err := core.End(dec); err != nil {
+			return err
+		}
 		if env.Results == nil || p.Results == nil {
 			return errors.New(`the list answer has no "results"`)
 		}
@@ -535,6 +541,9 @@ func (p *decodedPage[T]) DecodeBody(r io.Reader) error {
 	}
 	var obj map[string]json.RawMessage
 	if err := dec.Decode(&obj); err != nil {
+		return err
+	}
+	if err := core.End(dec); err != nil {
 		return err
 	}
 	raw, ok := obj[p.itemsKey]

@@ -369,18 +369,23 @@ func TestListDecodesEveryShape(t *testing.T) {
 		next    string
 		wantErr string
 	}{
-		"envelope":           {body: `{"count":3,"next":"` + base + `x?offset=2","previous":null,"results":[{"id":1},{"id":2}]}`, n: 2, count: ptr(3), next: base + "x?offset=2"},
-		"array":              {body: ` [{"id":1}]`, n: 1},
-		"items key":          {body: `{"workspaces":[{"id":1}]}`, key: "workspaces", n: 1},
-		"missing results":    {body: `{"count":3}`, wantErr: `no "results"`},
-		"null results":       {body: `{"count":3,"results":null}`, wantErr: `no "results"`},
-		"missing items key":  {body: `{"results":[]}`, key: "workspaces", wantErr: `no "workspaces"`},
-		"string":             {body: `"hello"`, wantErr: "must be a JSON array or object"},
-		"truncated":          {body: `{"count":3,"results":[{"id":1},`, wantErr: "unexpected EOF"},
-		"empty":              {body: ``, wantErr: "unexpected EOF"},
-		"wrong item type":    {body: `[{"id":"one"}]`, wantErr: "cannot unmarshal"},
-		"wrong count type":   {body: `{"count":"3","results":[]}`, wantErr: "cannot unmarshal"},
-		"items key bad next": {body: `{"workspaces":[],"next":3}`, key: "workspaces", wantErr: "next"},
+		"envelope":             {body: `{"count":3,"next":"` + base + `x?offset=2","previous":null,"results":[{"id":1},{"id":2}]}`, n: 2, count: ptr(3), next: base + "x?offset=2"},
+		"array":                {body: ` [{"id":1}]`, n: 1},
+		"items key":            {body: `{"workspaces":[{"id":1}]}`, key: "workspaces", n: 1},
+		"missing results":      {body: `{"count":3}`, wantErr: `no "results"`},
+		"null results":         {body: `{"count":3,"results":null}`, wantErr: `no "results"`},
+		"missing items key":    {body: `{"results":[]}`, key: "workspaces", wantErr: `no "workspaces"`},
+		"string":               {body: `"hello"`, wantErr: "must be a JSON array or object"},
+		"truncated":            {body: `{"count":3,"results":[{"id":1},`, wantErr: "unexpected EOF"},
+		"empty":                {body: ``, wantErr: "unexpected EOF"},
+		"wrong item type":      {body: `[{"id":"one"}]`, wantErr: "cannot unmarshal"},
+		"wrong count type":     {body: `{"count":"3","results":[]}`, wantErr: "cannot unmarshal"},
+		"items key bad next":   {body: `{"workspaces":[],"next":3}`, key: "workspaces", wantErr: "next"},
+		"null":                 {body: ` null`, wantErr: "must be a JSON array or object"},
+		"array then more":      {body: `[{"id":1}] [{"id":2}]`, wantErr: "data after its JSON value"},
+		"envelope then more":   {body: `{"results":[{"id":1}]}x`, wantErr: "data after its JSON value"},
+		"items key then more":  {body: `{"workspaces":[]}{}`, key: "workspaces", wantErr: "data after its JSON value"},
+		"trailing white space": {body: `[{"id":1}]` + "\n\t ", n: 1},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

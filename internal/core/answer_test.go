@@ -1,0 +1,66 @@
+package core_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/coolset-go/sdk/internal/core"
+)
+
+// TestAnswersThatAreNotAValueAreErrors drives success answers that hold no
+// value of the expected type through the real transport: each must be an
+// error naming the call, never a zero value with a nil error.
+func TestAnswersThatAreNotAValueAreErrors(t *testing.T) {
+	cases := []struct {
+		name, body string
+		status     int
+		wantErr    string // "" when the answer must decode
+	}{
+		{"object", ` {"name":"x"} ` + "\n", 200, ""},
+		{"null", "null", 200, "null where a value was expected"},
+		{"null after white space", " \n\tnull\n", 200, "null where a value was expected"},
+		{"no content", "", 204, "204 No Content"},
+		{"empty body", "", 200, "unexpected EOF"},
+		{"text after the value", `{"name":"x"} {"name":"y"}`, 200, "data after its JSON value"},
+		{"garbage after the value", `{"name":"x"}garbage`, 200, "data after its JSON value"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				w.WriteHeader(tc.status)
+				_, _ = io.WriteString(w, tc.body)
+			}))
+			defer srv.Close()
+			c := newTestCore(t, srv)
+			var out struct{ Name string }
+			_, err := c.Do(context.Background(), &core.Request{Method: "GET", Path: "thing/"}, &out, nil)
+			if tc.wantErr == "" {
+				if err != nil || out.Name != "x" {
+					t.Fatalf("out = %+v, err = %v", out, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), "GET /api/thing/") {
+				t.Fatalf("err = %v, want one naming the call and %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+// TestNoContentWithoutAValueIsSuccess: a call that expects nothing (a DELETE)
+// takes 204 as success.
+func TestNoContentWithoutAValueIsSuccess(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	c := newTestCore(t, srv)
+	res, err := c.Do(context.Background(), &core.Request{Method: "DELETE", Path: "thing/"}, nil, nil)
+	if err != nil || res.StatusCode != 204 {
+		t.Fatalf("res = %+v, err = %v", res, err)
+	}
+}
