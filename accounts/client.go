@@ -94,8 +94,6 @@ func NewClient(opts ...Option) (*Client, error) {
 			return nil, errors.New("accounts: WithAPIKey and WithTokenSource both given; choose one way to authenticate")
 		}
 		ts = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: *s.apiKey, TokenType: s.scheme})
-	} else if ts != nil {
-		ts = oauth2.ReuseTokenSource(nil, ts)
 	}
 	ua := s.userAgent
 	if ua == "" {
@@ -146,7 +144,7 @@ func parseBaseURL(raw string) (*url.URL, error) {
 		return nil, errors.New("accounts: base URL: no host")
 	case u.User != nil:
 		return nil, errors.New("accounts: base URL: must not hold credentials; use WithAPIKey or WithTokenSource")
-	case u.RawQuery != "" || u.Fragment != "":
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.HasSuffix(strings.TrimSpace(raw), "#"):
 		return nil, errors.New("accounts: base URL: must not have a query or fragment")
 	}
 	if !strings.HasSuffix(u.Path, "/") {
@@ -173,19 +171,31 @@ func redactURLError(err error) error {
 // or put in an error.
 func WithAPIKey(key string) Option {
 	return func(s *settings) error {
-		if strings.TrimSpace(key) == "" {
-			return errors.New("accounts: WithAPIKey: the key is empty")
+		if err := checkKey(key); err != nil {
+			return errors.New("accounts: WithAPIKey: " + err.Error())
 		}
 		s.apiKey = &key
 		return nil
 	}
 }
 
+// checkKey refuses a key that cannot authenticate. Its errors never quote the
+// key.
+func checkKey(key string) error {
+	switch {
+	case strings.TrimSpace(key) == "":
+		return errors.New("the key is empty")
+	case !core.ValidHeaderValue(key):
+		return errors.New("the key holds characters an HTTP header cannot carry")
+	}
+	return nil
+}
+
 // WithAuthScheme sets the scheme sent before the API key, "Bearer" by default;
 // "Token" suits Django REST framework's token authentication.
 func WithAuthScheme(scheme string) Option {
 	return func(s *settings) error {
-		if scheme == "" || strings.ContainsAny(scheme, " \t\r\n") {
+		if !core.ValidHeaderName(scheme) {
 			return errors.New("accounts: WithAuthScheme: the scheme must be one word")
 		}
 		s.scheme = scheme
@@ -267,8 +277,8 @@ func WithRetryPolicy(p RetryPolicy) Option {
 // (accounts)" by default.
 func WithUserAgent(ua string) Option {
 	return func(s *settings) error {
-		if strings.ContainsAny(ua, "\r\n") {
-			return errors.New("accounts: WithUserAgent: must be one line")
+		if !core.ValidHeaderValue(ua) {
+			return errors.New("accounts: WithUserAgent: must be one line without control characters")
 		}
 		s.userAgent = ua
 		return nil
@@ -293,6 +303,9 @@ func WithEnv() Option {
 		key := os.Getenv(EnvAPIKey)
 		if key == "" {
 			return errors.New("accounts: WithEnv: " + EnvAPIKey + " is not set")
+		}
+		if err := checkKey(key); err != nil {
+			return errors.New("accounts: WithEnv: " + EnvAPIKey + ": " + err.Error())
 		}
 		s.apiKey = &key
 		if u := os.Getenv(EnvBaseURL); u != "" {

@@ -55,6 +55,13 @@ func TestNewClientRefusesBadOptions(t *testing.T) {
 		"two-word scheme":    {accounts.WithAuthScheme("Bearer token")},
 		"negative wait":      {accounts.WithRetryPolicy(accounts.RetryPolicy{MinWait: -1})},
 		"multi-line agent":   {accounts.WithUserAgent("a\r\nX-Evil: 1")},
+		"NUL in agent":       {accounts.WithUserAgent("ua\x00x")},
+		"newline in key":     {accounts.WithAPIKey("hunter2\nX-Evil: 1")},
+		"DEL in key":         {accounts.WithAPIKey("hunter2\x7f")},
+		"scheme with colon":  {accounts.WithAuthScheme("Bearer:")},
+		"bare ? on base URL": {accounts.WithBaseURL("https://example.com/api/?")},
+		"bare # on base URL": {accounts.WithBaseURL("https://example.com/api/#")},
+		"fragment":           {accounts.WithBaseURL("https://example.com/api/#hunter2")},
 	}
 	for name, opts := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -92,9 +99,72 @@ func TestWithEnv(t *testing.T) {
 		t.Errorf("Authorization = %v", gotAuth.Load())
 	}
 
-	t.Setenv(accounts.EnvAPIKey, "")
-	if _, err := accounts.NewClient(accounts.WithEnv()); err == nil || !strings.Contains(err.Error(), accounts.EnvAPIKey) {
-		t.Errorf("err = %v, want it to name %s", err, accounts.EnvAPIKey)
+	for _, bad := range []string{"", "   ", "hunter2\r\n"} {
+		t.Setenv(accounts.EnvAPIKey, bad)
+		_, err := accounts.NewClient(accounts.WithEnv())
+		if err == nil || !strings.Contains(err.Error(), accounts.EnvAPIKey) || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("key %q: err = %v, want it to name %s and not quote the key", bad, err, accounts.EnvAPIKey)
+		}
+	}
+}
+
+// funcSource is a token source made of a function.
+type funcSource func() (*oauth2.Token, error)
+
+func (f funcSource) Token() (*oauth2.Token, error) { return f() }
+
+// TestBadTokensAreRefusedBeforeSending: a token source that returns no token,
+// an empty one or one a header cannot carry fails the call with a token error,
+// without a panic, a request or a retry, and without quoting the token.
+func TestBadTokensAreRefusedBeforeSending(t *testing.T) {
+	cases := map[string]*oauth2.Token{
+		"nil token":         nil,
+		"empty token":       {AccessToken: ""},
+		"newline in token":  {AccessToken: "hunter2\r\nX-Evil: 1"},
+		"newline in scheme": {AccessToken: "hunter2", TokenType: "Bearer\n"},
+	}
+	for name, tok := range cases {
+		t.Run(name, func(t *testing.T) {
+			mt := httpmock.NewMockTransport()
+			var calls atomic.Int32
+			src := funcSource(func() (*oauth2.Token, error) { calls.Add(1); return tok, nil })
+			c, err := accounts.NewClient(accounts.WithBaseURL(testBase), accounts.WithHTTPClient(&http.Client{Transport: mt}),
+				accounts.WithTokenSource(src), accounts.WithRetryPolicy(fastRetries))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.UserConfig.Get(context.Background())
+			if err == nil || !strings.Contains(err.Error(), "getting a token") || strings.Contains(err.Error(), "hunter2") {
+				t.Fatalf("err = %v", err)
+			}
+			if n := mt.GetTotalCallCount(); n != 0 || calls.Load() != 1 {
+				t.Errorf("%d requests sent, token asked %d times; want none and once", n, calls.Load())
+			}
+		})
+	}
+}
+
+// TestBadRequestHeadersAreRefusedBeforeSending: WithHeader with a name or
+// value net/http would refuse is an input error, never a request that fails
+// like a broken connection and is retried.
+func TestBadRequestHeadersAreRefusedBeforeSending(t *testing.T) {
+	for name, opt := range map[string]accounts.RequestOption{
+		"newline in value": accounts.WithHeader("X-Trace", "a\nb"),
+		"NUL in value":     accounts.WithHeader("X-Trace", "a\x00b"),
+		"space in name":    accounts.WithHeader("X Trace", "a"),
+		"empty name":       accounts.WithHeader("", "a"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			checkRefused(t, "header", func(c *accounts.Client) error {
+				_, err := c.UserConfig.Get(context.Background(), opt)
+				return err
+			})
+		})
+	}
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("GET", userConfigURL, httpmock.NewStringResponder(200, okConfig))
+	if _, err := c.UserConfig.Get(context.Background(), accounts.WithHeader("X-Trace", "a\tb c")); err != nil {
+		t.Errorf("a tab and a space are valid in a header value: %v", err)
 	}
 }
 

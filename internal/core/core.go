@@ -40,6 +40,7 @@ type Config struct {
 	// never changed.
 	HTTPClient *http.Client
 	// TokenSource authenticates every request; nil sends no Authorization.
+	// Its tokens are cached until they expire.
 	TokenSource oauth2.TokenSource
 	// UserAgent is sent on every request.
 	UserAgent string
@@ -86,7 +87,11 @@ func New(cfg Config) (*Client, error) {
 		base = http.DefaultTransport
 	}
 	if cfg.TokenSource != nil {
-		base = &oauth2.Transport{Source: markedTokenSource{cfg.TokenSource}, Base: base}
+		// The source's tokens are checked before the cache keeps them (a nil
+		// token would panic inside oauth2), cached until they expire, and
+		// their failures marked final.
+		src := oauth2.ReuseTokenSource(nil, checkedTokenSource{cfg.TokenSource})
+		base = &oauth2.Transport{Source: markedTokenSource{src}, Base: base}
 	}
 	hc.Transport = &attemptTransport{next: base, logger: cfg.Logger}
 	hc.CheckRedirect = c.redirectPolicy(hc.CheckRedirect)
@@ -208,8 +213,15 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts []requestconf
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for k, vs := range cfg.Header {
+		if !ValidHeaderName(k) {
+			return nil, apierror.Invalid("header", "%q is not a valid header name", k)
+		}
 		req.Header.Del(k)
 		for _, v := range vs {
+			if !ValidHeaderValue(v) {
+				// The value is not quoted: a header may carry a secret.
+				return nil, apierror.Invalid("header", "%s's value holds a control character", k)
+			}
 			req.Header.Add(k, v)
 		}
 	}
@@ -503,6 +515,53 @@ func (m markedTokenSource) Token() (*oauth2.Token, error) {
 		return nil, &tokenError{err: err}
 	}
 	return t, nil
+}
+
+// checkedTokenSource refuses a token that cannot authenticate a request.
+type checkedTokenSource struct{ src oauth2.TokenSource }
+
+func (c checkedTokenSource) Token() (*oauth2.Token, error) {
+	t, err := c.src.Token()
+	switch {
+	case err != nil:
+		return nil, err
+	case t == nil || t.AccessToken == "":
+		return nil, errors.New("the token source returned no token")
+	case !ValidHeaderValue(t.AccessToken) || !ValidHeaderValue(t.Type()):
+		// Never quote the token: the reason is enough.
+		return nil, errors.New("the token holds characters an HTTP header cannot carry")
+	}
+	return t, nil
+}
+
+// ValidHeaderName reports whether name can be sent as an HTTP header name: a
+// non-empty token of the characters RFC 9110 allows.
+func ValidHeaderName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// ValidHeaderValue reports whether v can be sent as an HTTP header value: no
+// control characters other than a tab. net/http refuses other values only
+// when sending, where the failure would look like a broken connection.
+func ValidHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; (c < ' ' && c != '\t') || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // tokenError is a failure of the token source.
