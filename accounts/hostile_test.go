@@ -388,3 +388,34 @@ func TestBadSecondPageEndsAllWithAnError(t *testing.T) {
 		t.Errorf("%d requests, want 2", n)
 	}
 }
+
+// TestUnparseableLinksAreNotQuoted: a next link or a redirect Location that
+// does not parse is an error, and the error quotes neither its query string
+// nor anything after it (a session id, an email).
+func TestUnparseableLinksAreNotQuoted(t *testing.T) {
+	var base string
+	home := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.EscapedPath() {
+		case "/api/accounts/workspaces":
+			fmt.Fprintf(w, `{"count":5,"next":"%s/api/accounts/workspaces?search=ana%%40example.com&session=SECRET-1\u0000","previous":null,"results":%s}`, base, workspaceItems(1))
+		case "/api/accounts/countries/NL":
+			w.Header().Set("Location", "/api/%zz?email=ana@example.com&session=SECRET-2")
+			w.WriteHeader(http.StatusFound)
+		default:
+			http.Error(w, "unexpected", http.StatusTeapot)
+		}
+	})
+	base = home.URL
+	c, err := accounts.NewClient(accounts.WithBaseURL(home.URL+"/api/"), accounts.WithAPIKey(hostileKey), accounts.WithRetryPolicy(fastRetries))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = accounts.Collect(c.Workspaces.All(context.Background(), nil))
+	if err == nil || !strings.Contains(err.Error(), "unreadable next link") || strings.Contains(err.Error(), "SECRET") || strings.Contains(err.Error(), "example.com") {
+		t.Errorf("next link: err = %v", err)
+	}
+	_, err = c.Countries.Get(context.Background(), "NL")
+	if err == nil || !strings.Contains(err.Error(), "Location") || strings.Contains(err.Error(), "SECRET") || strings.Contains(err.Error(), "example.com") {
+		t.Errorf("redirect: err = %v", err)
+	}
+}

@@ -448,6 +448,10 @@ func countText(c *int) string {
 func (w *walker[T]) checkNext(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its URL is the link itself, query string and all
+		}
 		return nil, fmt.Errorf("accounts: %s: unreadable next link: %w", w.spec.Path, err)
 	}
 	if !w.spec.Client.SameBase(u) {
