@@ -174,7 +174,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts []requestconf
 		defer cancel()
 	}
 
-	u, err := c.url(r)
+	u, err := c.URL(r)
 	if err != nil {
 		return nil, err
 	}
@@ -402,9 +402,9 @@ func FirstByte(r io.Reader) (byte, io.Reader, error) {
 	}
 }
 
-// url builds the absolute URL of r. Paths are appended to the base URL's text,
+// URL builds the absolute URL of r. Paths are appended to the base URL's text,
 // so an escaped segment such as %2E%2E is never resolved as "go up".
-func (c *Client) url(r *Request) (*url.URL, error) {
+func (c *Client) URL(r *Request) (*url.URL, error) {
 	if r.URL != nil {
 		return r.URL, nil
 	}

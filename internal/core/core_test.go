@@ -63,13 +63,13 @@ func TestRequestURLKeepsEscapes(t *testing.T) {
 		"accounts/countries/..%2Fx": "https://api.test/api/accounts/countries/..%2Fx",
 		"accounts/users/a%3Fb%23c/": "https://api.test/api/accounts/users/a%3Fb%23c/",
 	} {
-		u, err := c.url(&Request{Path: path})
+		u, err := c.URL(&Request{Path: path})
 		if err != nil || u.String() != want {
 			t.Errorf("%s: %v %v", path, u, err)
 		}
 	}
 	for _, bad := range []string{"/abs", "a?b", "a#b"} {
-		if _, err := c.url(&Request{Path: bad}); err == nil {
+		if _, err := c.URL(&Request{Path: bad}); err == nil {
 			t.Errorf("path %q accepted", bad)
 		}
 	}

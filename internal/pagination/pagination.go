@@ -59,7 +59,7 @@ const DefaultLimit = 100
 const DefaultPrefetch = 10
 
 // maxPagesWithoutCount bounds a walk whose length the server never stated.
-const maxPagesWithoutCount = 1_000_000
+var maxPagesWithoutCount = 1_000_000 // a variable only so that tests can lower it
 
 // Spec describes one list operation.
 type Spec struct {
@@ -145,6 +145,10 @@ func All[T any](ctx context.Context, s Spec) iter.Seq2[*T, error] {
 	s.Query = cloneValues(s.Query)
 	s.Options = requestconfig.Clone(s.Options)
 	return func(yield func(*T, error) bool) {
+		if ctx == nil {
+			yield(nil, errors.New("accounts: nil context"))
+			return
+		}
 		w := walker[T]{spec: s, seen: map[string]bool{}}
 		if err := w.run(ctx, yield); err != nil {
 			yield(nil, err)
@@ -199,6 +203,9 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 	var pl *plan // fetching ahead, while the first pages confirm it
 
 	req := &core.Request{Method: "GET", Path: w.spec.Path, Query: q}
+	if first, err := w.spec.Client.URL(req); err == nil {
+		w.seen[linkKey(first)] = true // a next link back to the first page is a loop
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -213,6 +220,9 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 			return fmt.Errorf("accounts: %s: the server sent %d items, more than the count of %d it gave", w.spec.Path, w.fetched, *p.Count)
 		}
 		for i := range p.Results {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if !yield(&p.Results[i], nil) {
 				return nil
 			}
@@ -221,6 +231,9 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 		if p.envelope {
 			if p.Next == "" {
 				return nil
+			}
+			if p.Count == nil && w.pages >= maxPagesWithoutCount {
+				return fmt.Errorf("accounts: %s: stopped after %d pages", w.spec.Path, w.pages)
 			}
 			if p.Count != nil && w.fetched >= *p.Count {
 				return fmt.Errorf("accounts: %s: the server links to another page after all %d items it counted", w.spec.Path, *p.Count)
@@ -266,9 +279,15 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 			if v := q.Get(posKey); v != "" {
 				page, _ = strconv.Atoi(v)
 			}
+			if page == math.MaxInt {
+				return fmt.Errorf("accounts: %s: the next page number would overflow", w.spec.Path)
+			}
 			q.Set(posKey, strconv.Itoa(page+1))
 		} else {
 			offset, _ := strconv.Atoi(q.Get(posKey))
+			if offset > math.MaxInt-n {
+				return fmt.Errorf("accounts: %s: the next offset would overflow", w.spec.Path)
+			}
 			q.Set(posKey, strconv.Itoa(offset+n))
 		}
 		req = &core.Request{Method: "GET", Path: w.spec.Path, Query: q}
@@ -428,6 +447,9 @@ func (w *walker[T]) fetchAhead(parent context.Context, yield func(*T, error) boo
 		w.pages++
 		w.fetched += len(p.Results)
 		for i := range p.Results {
+			if err := parent.Err(); err != nil {
+				return err
+			}
 			if !yield(&p.Results[i], nil) {
 				return nil
 			}
@@ -457,12 +479,20 @@ func (w *walker[T]) checkNext(raw string) (*url.URL, error) {
 	if !w.spec.Client.SameBase(u) {
 		return nil, &ForeignLinkError{Path: w.spec.Path, Link: redactLink(u)}
 	}
-	key := u.String()
+	key := linkKey(u)
 	if w.seen[key] {
 		return nil, fmt.Errorf("accounts: %s: the server sent the same next link twice; stopped to avoid a loop", w.spec.Path)
 	}
 	w.seen[key] = true
 	return u, nil
+}
+
+// linkKey identifies the page a link asks for: its path and its parameters in
+// a fixed order, so that a link repeating an earlier one with its parameters
+// reordered is still seen as a repeat. The host is not part of it: only links
+// on the client's base URL are followed.
+func linkKey(u *url.URL) string {
+	return u.EscapedPath() + "?" + u.Query().Encode()
 }
 
 // ForeignLinkError reports a pagination link that leaves the client's base URL.

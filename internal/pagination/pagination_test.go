@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -409,3 +410,84 @@ func TestListDecodesEveryShape(t *testing.T) {
 }
 
 func ptr(n int) *int { return &n }
+
+func TestAllWithNilContextIsAnError(t *testing.T) {
+	c, mt := newCore(t)
+	_, err := collect(t, pagination.All[item](nil, pagination.Spec{Client: c, Path: "things"}))
+	if err == nil || !strings.Contains(err.Error(), "nil context") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := mt.GetTotalCallCount(); n != 0 {
+		t.Errorf("%d requests", n)
+	}
+}
+
+func TestAllRefusesANextLinkBackToTheFirstPage(t *testing.T) {
+	c, mt := newCore(t)
+	// The first request is things?limit=100&offset=0; page 2 links back to it
+	// with its parameters in another order.
+	mt.RegisterResponder("GET", base+"things", func(req *http.Request) (*http.Response, error) {
+		if req.URL.Query().Get("offset") == "10" {
+			return httpmock.NewStringResponse(200, `{"next":"`+base+`things?offset=0&limit=100","results":`+items(10, 20)+`}`), nil
+		}
+		return httpmock.NewStringResponse(200, `{"next":"`+base+`things?offset=10&limit=100","results":`+items(0, 10)+`}`), nil
+	})
+	ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Query: url.Values{"offset": {"0"}}}))
+	if err == nil || !strings.Contains(err.Error(), "same next link twice") {
+		t.Fatalf("err = %v", err)
+	}
+	if len(ids) != 20 {
+		t.Errorf("yielded %d items before the error, want the 20 of the two distinct pages", len(ids))
+	}
+}
+
+func TestAllStopsEndlessEnvelopesWithoutCount(t *testing.T) {
+	defer pagination.SetMaxPagesWithoutCount(5)()
+	c, mt := newCore(t)
+	mt.RegisterResponder("GET", base+"things", func(req *http.Request) (*http.Response, error) {
+		off, _ := strconv.Atoi(req.URL.Query().Get("offset"))
+		return httpmock.NewStringResponse(200, fmt.Sprintf(`{"next":"%sthings?offset=%d","results":%s}`, base, off+1, items(off, off+1))), nil
+	})
+	_, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things"}))
+	if err == nil || !strings.Contains(err.Error(), "stopped after 5 pages") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := mt.GetTotalCallCount(); n != 5 {
+		t.Errorf("%d requests, want 5", n)
+	}
+}
+
+func TestAllRefusesAnOffsetThatWouldOverflow(t *testing.T) {
+	c, mt := newCore(t)
+	mt.RegisterResponder("GET", base+"things", httpmock.NewStringResponder(200, items(0, 100)))
+	start := strconv.Itoa(math.MaxInt - 50)
+	_, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Query: url.Values{"offset": {start}}}))
+	if err == nil || !strings.Contains(err.Error(), "overflow") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := mt.GetTotalCallCount(); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
+
+func TestAllStopsMidPageWhenTheContextEnds(t *testing.T) {
+	c, mt := newCore(t)
+	mt.RegisterResponder("GET", base+"things", httpmock.NewStringResponder(200, items(0, 10)))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var ids []int
+	var last error
+	for it, err := range pagination.All[item](ctx, pagination.Spec{Client: c, Path: "things"}) {
+		if err != nil {
+			last = err
+			break
+		}
+		ids = append(ids, it.ID)
+		if len(ids) == 3 {
+			cancel()
+		}
+	}
+	if len(ids) != 3 || !errors.Is(last, context.Canceled) {
+		t.Fatalf("yielded %v then %v; want 3 items then context.Canceled", ids, last)
+	}
+}
