@@ -27,8 +27,10 @@ type Error = apierror.Error
 // fields come back joined with errors.Join; errors.As finds the first.
 type InputError = apierror.InputError
 
-// RedirectError reports a redirect the SDK refused to follow because it led
-// away from the base URL, where the credentials must not go.
+// RedirectError reports a redirect the SDK refused to follow: one that leads
+// away from the base URL (where the credentials must not go), one that would
+// change the request's method (a POST redirected with 302 becomes a GET in
+// net/http) or one too many. Reason says which; it is never retried.
 type RedirectError = core.RedirectError
 
 // ForeignLinkError reports a pagination link the SDK refused to follow because

@@ -419,3 +419,40 @@ func TestUnparseableLinksAreNotQuoted(t *testing.T) {
 		t.Errorf("redirect: err = %v", err)
 	}
 }
+
+// TestRedirectsThatWouldMisleadAreRefusedOnce: a POST redirected with 302 on
+// the same host would reach the target as a GET (net/http changes the method)
+// and report success for an act never done; a redirect loop never ends. Both
+// are a *RedirectError, on the first attempt, never retried.
+func TestRedirectsThatWouldMisleadAreRefusedOnce(t *testing.T) {
+	home := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.EscapedPath() {
+		case "/api/accounts/organizations/3f1c0a52-7b8e-4c1d-9a6e-2b5d8c9e0f11/increment/":
+			http.Redirect(w, r, "/api/accounts/organizations/3f1c0a52-7b8e-4c1d-9a6e-2b5d8c9e0f11/", http.StatusFound)
+		case "/api/accounts/countries/NL":
+			http.Redirect(w, r, "/api/accounts/countries/NL", http.StatusFound) // itself, forever
+		default:
+			_, _ = io.WriteString(w, `{"uuid":"3f1c0a52-7b8e-4c1d-9a6e-2b5d8c9e0f11","name":"x","slug":"x"}`)
+		}
+	})
+	c, err := accounts.NewClient(accounts.WithBaseURL(home.URL+"/api/"), accounts.WithAPIKey(hostileKey), accounts.WithRetryPolicy(fastRetries))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var re *accounts.RedirectError
+	_, err = c.Organizations.Increment(context.Background(), "3f1c0a52-7b8e-4c1d-9a6e-2b5d8c9e0f11", 1)
+	if !errors.As(err, &re) || !strings.Contains(re.Reason, "POST into a GET") {
+		t.Fatalf("POST redirected with 302: err = %v, want a RedirectError", err)
+	}
+	if paths, _ := home.seen(); len(paths) != 1 {
+		t.Errorf("requests %v, want only the POST", paths)
+	}
+
+	_, err = c.Countries.Get(context.Background(), "NL")
+	if !errors.As(err, &re) || !strings.Contains(re.Reason, "stopped after 10 redirects") {
+		t.Fatalf("redirect loop: err = %v, want a RedirectError", err)
+	}
+	if paths, _ := home.seen(); len(paths) != 1+10 {
+		t.Errorf("%d requests in all, want the POST, then the GET and the 9 redirects one attempt follows", len(paths))
+	}
+}
