@@ -14,6 +14,7 @@ func FuzzValidators(f *testing.F) {
 		"", "a@b.co", "name@example.com", "Name <name@example.com>", "\"a b\"@example.com", "a@b", "a@@b.c",
 		"497f6eca-6276-4993-bfeb-53cbbbba6f08", "497F6ECA-6276-4993-BFEB-53CBBBBA6F08", "497f6eca62764993bfeb53cbbbba6f08",
 		"green-harbor", "green_harbor_2", "grün", "a b", "../x", "%2e%2e", "slug\n", "\x00", "é@é.é",
+		"a@example.c", "a@-x.com", "a@x-.com", "a@x..com", "a@[192.0.2.1]", "a@münchen.de", "a@x_y.com", "   ",
 	} {
 		f.Add(s)
 	}
@@ -31,6 +32,15 @@ func FuzzValidators(f *testing.F) {
 			at := strings.LastIndexByte(s, '@')
 			if at <= 0 || !strings.Contains(s[at+1:], ".") {
 				t.Fatalf("Email accepted %q without a dotted domain", s)
+			}
+			labels := strings.Split(s[at+1:], ".")
+			for _, l := range labels {
+				if l == "" || strings.HasPrefix(l, "-") || strings.HasSuffix(l, "-") || strings.ContainsAny(l, " _[]") {
+					t.Fatalf("Email accepted %q with the domain label %q", s, l)
+				}
+			}
+			if utf8.RuneCountInString(labels[len(labels)-1]) < 2 {
+				t.Fatalf("Email accepted %q with a one-character top-level domain", s)
 			}
 		} else if !strings.Contains(err.Error(), "invalid email:") {
 			t.Fatalf("Email refusal does not name the field: %v", err)

@@ -7,6 +7,7 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/coolset-go/sdk/internal/apierror"
@@ -28,10 +29,15 @@ func Positive(field string, v int) error {
 	return nil
 }
 
-// NotEmpty refuses an empty string.
+// NotEmpty refuses an empty string, and one of only white space: Django REST
+// framework trims a string field before checking it, so the server would
+// refuse it as blank.
 func NotEmpty(field, v string) error {
-	if v == "" {
+	switch {
+	case v == "":
 		return apierror.Invalid(field, "must not be empty")
+	case strings.TrimSpace(v) == "":
+		return apierror.Invalid(field, "must not be blank (only white space)")
 	}
 	return nil
 }
@@ -64,11 +70,15 @@ func UUID(field, v string) error {
 }
 
 // Length refuses a string with fewer than lo or more than hi characters.
+// When lo is at least 1 it also refuses a string of only white space, which
+// the server trims to nothing (see NotEmpty).
 func Length(field, v string, lo, hi int) error {
 	n := utf8.RuneCountInString(v)
 	switch {
 	case n < lo && lo == 1:
 		return apierror.Invalid(field, "must not be empty")
+	case lo >= 1 && strings.TrimSpace(v) == "":
+		return apierror.Invalid(field, "must not be blank (only white space)")
 	case n < lo:
 		return apierror.Invalid(field, "must have at least %d characters, has %d", lo, n)
 	case n > hi:
@@ -98,10 +108,36 @@ func Email(field, v string, hi int) error {
 		return err
 	}
 	a, err := mail.ParseAddress(v)
-	if err != nil || a.Address != v || !strings.Contains(v[strings.LastIndexByte(v, '@')+1:], ".") {
+	if err != nil || a.Address != v || !emailDomain(v[strings.LastIndexByte(v, '@')+1:]) {
 		return apierror.Invalid(field, "must be an email address like name@example.com")
 	}
 	return nil
+}
+
+// emailDomain reports whether d is a domain Django's EmailValidator (the
+// server's check) accepts: dot-separated labels of letters, digits and
+// hyphens, each 1 to 63 long and not starting or ending with a hyphen, the
+// last at least 2 long. Letters beyond ASCII count as letters, as Django
+// accepts international domains. It is stricter than Django in two ways:
+// "localhost" and address literals ("[192.0.2.1]") are refused, as no
+// invitation or account should go to them.
+func emailDomain(d string) bool {
+	labels := strings.Split(d, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for i, l := range labels {
+		n := utf8.RuneCountInString(l)
+		if n == 0 || n > 63 || l[0] == '-' || l[len(l)-1] == '-' || (i == len(labels)-1 && n < 2) {
+			return false
+		}
+		for _, r := range l {
+			if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 0x7f && unicode.IsLetter(r)) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // PositiveItems refuses a list of ids holding zero or a negative number.

@@ -57,6 +57,17 @@ func TestChecks(t *testing.T) {
 		{"email two", Email("email", "a@example.com, b@example.com", 254), true},
 		{"email long", Email("email", strings.Repeat("a", 250)+"@example.com", 254), true},
 		{"email empty", Email("email", "", 1024), true},
+		{"email one-letter tld", Email("email", "ana@example.c", 254), true},
+		{"email hyphen label", Email("email", "ana@-example.com", 254), true},
+		{"email empty label", Email("email", "ana@example..com", 254), true},
+		{"email literal", Email("email", "ana@[192.0.2.1]", 254), true},
+		{"email underscore", Email("email", "ana@ex_ample.com", 254), true},
+		{"email idn ok", Email("email", "ana@münchen.de", 254), false},
+		{"email hyphen inside ok", Email("email", "ana@my-example.co.uk", 254), false},
+		{"blank", NotEmpty("invitee_identifier", "  \t"), true},
+		{"length blank", Length("name", "   ", 1, 200), true},
+		{"length blank ok when optional", Length("first_name", "   ", 0, 150), false},
+		{"length padded ok", Length("name", " Green ", 1, 200), false},
 	}
 	for _, tc := range cases {
 		if (tc.err != nil) != tc.bad {
