@@ -50,8 +50,9 @@
 //     sign_stakeholder_agreement.
 //   - GET accounts/workspaces: the user's workspaces in a
 //     {count, next, previous, results} envelope; limit (default 100,
-//     WithPageSize; at most MaxLimit) and offset; absolute next/previous links
-//     built from the request's host; every django-filter lookup of the API
+//     WithPageSize; at most MaxLimit) and offset (past the end: an empty
+//     page); absolute next/previous links built from the request's host;
+//     every django-filter lookup of the API
 //     (name, name__icontains, name__istartswith, name__iendswith, type,
 //     type__in, type__exclude, country, country__icontains,
 //     country__istartswith, country__iendswith, country__in; case-insensitive

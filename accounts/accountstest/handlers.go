@@ -30,7 +30,7 @@ func (s *Server) listCountries(w http.ResponseWriter, r *http.Request, _ *user, 
 	if q.Has("limit") || q.Has("offset") {
 		offset := min(positiveInt(q, "offset", false, 0), len(out))
 		limit := positiveInt(q, "limit", true, len(out))
-		out = out[offset:min(offset+limit, len(out))]
+		out = out[offset : offset+min(limit, len(out)-offset)] // offset+limit may overflow
 	}
 	writeJSON(w, http.StatusOK, out)
 }
