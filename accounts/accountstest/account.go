@@ -127,7 +127,7 @@ const PortalURL = "https://portal.accountstest.invalid/session"
 // portal answers operation 30: owners and admins are redirected (302) to
 // PortalURL; anyone else gets 200 without a body.
 func (s *Server) portal(w http.ResponseWriter, _ *http.Request, u *user, _ string) {
-	if r := u.person.role(); r == GroupOwner || r == GroupAdmin {
+	if r := s.roleOf(u); r == GroupOwner || r == GroupAdmin {
 		w.Header().Set("Location", PortalURL)
 		w.WriteHeader(http.StatusFound)
 		return

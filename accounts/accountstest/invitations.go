@@ -104,7 +104,7 @@ func (s *Server) sendInvitation(w http.ResponseWriter, r *http.Request, u *user,
 		writeJSON(w, http.StatusBadRequest, errs)
 		return
 	}
-	if groupID == GroupAdmin && u.person.role() != GroupOwner && u.person.role() != GroupAdmin {
+	if g := s.roleOf(u); groupID == GroupAdmin && g != GroupOwner && g != GroupAdmin {
 		writeJSON(w, http.StatusForbidden, detail("Only OWNER and ADMIN users can invite users with the ADMIN role."))
 		return
 	}
@@ -164,7 +164,7 @@ func (inv Invitation) json() invitationJSON {
 
 // listInvites answers operation 17, paged by page/page_size.
 func (s *Server) listInvites(w http.ResponseWriter, r *http.Request, u *user, _ string) {
-	if !can(w, u, "view_invitation") {
+	if !s.can(w, u, "view_invitation") {
 		return
 	}
 	s.mu.Lock()
@@ -216,7 +216,7 @@ func (s *Server) createInvite(w http.ResponseWriter, r *http.Request, u *user, _
 		writeJSON(w, http.StatusBadRequest, errs)
 		return
 	}
-	if role == "ADMIN" && u.person.role() != GroupOwner && u.person.role() != GroupAdmin {
+	if g := s.roleOf(u); role == "ADMIN" && g != GroupOwner && g != GroupAdmin {
 		writeJSON(w, http.StatusForbidden, detail("Only OWNER and ADMIN users can invite users with the ADMIN role."))
 		return
 	}

@@ -13,8 +13,12 @@ import (
 )
 
 // timeoutClient gives up on a request the server does not answer, so that a
-// stuck server fails a test instead of hanging it.
-var timeoutClient = &http.Client{Timeout: 10 * time.Second}
+// stuck server fails a test instead of hanging it. It does not follow
+// redirects (the portal's lead out of the test server).
+var timeoutClient = &http.Client{
+	Timeout:       10 * time.Second,
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+}
 
 // send is call for a server that may misbehave: a dropped connection or a
 // request that gets no answer is an error, not a fatal one, and it may be
