@@ -140,7 +140,9 @@
 // application/json is 415, malformed JSON is 400, a body over MaxBody is 413. A
 // path no view serves is 404 with Django's HTML page. Routing is on the escaped
 // path with exact trailing slashes, so an identifier such as "%2E%2E" is looked
-// up as "..", never resolved.
+// up as "..", never resolved. A panic while answering (a bug of this package,
+// or of a Faults.Only function) is logged and answered 500 {"detail": "A
+// server error occurred."}, and the server goes on answering.
 //
 // The server records every request (Requests) and exposes its data
 // (Workspaces, MembershipsOf, ActiveWorkspace, Countries, Organizations,

@@ -173,14 +173,14 @@ func (s *Server) UsersOfWorkspace(id int) []User {
 
 // TokenUser returns the record of the token's user.
 func (s *Server) TokenUser(token string) (User, bool) {
-	s.mu.Lock()
-	u := s.users[token]
-	s.mu.Unlock()
-	if u == nil {
-		return User{}, false
-	}
+	var id int
+	s.withLock(func() {
+		if u := s.users[token]; u != nil {
+			id = u.person.ID
+		}
+	})
 	for _, p := range s.Users() {
-		if p.ID == u.person.ID {
+		if id != 0 && p.ID == id {
 			return p, true
 		}
 	}
@@ -337,10 +337,7 @@ func (s *Server) can(w http.ResponseWriter, u *user, perm string) bool {
 // getMe answers operations 9 and 10: the caller's profile in their active
 // workspace.
 func (s *Server) getMe(w http.ResponseWriter, _ *http.Request, u *user, _ string) {
-	s.mu.Lock()
-	out := s.profile(u.person, u.active)
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
+	s.answer(w, func() reply { return reply{http.StatusOK, s.profile(u.person, u.active)} })
 }
 
 // listUsers answers operation 8: the users of the caller's active workspace.
@@ -357,9 +354,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, u *user, _ st
 	paged := q.Has("page") || q.Has("page_size")
 	var users []userJSON       // paged: every match, paged below
 	var profiles []profileJSON // not paged: the slice asked for
-	func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
+	s.withLock(func() {
 		var list []*User
 		for _, p := range s.people {
 			if !p.inWorkspace(u.active) {
@@ -385,7 +380,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, u *user, _ st
 		for _, p := range list[from:to] {
 			profiles = append(profiles, s.profile(p, u.active))
 		}
-	}()
+	})
 	if !paged {
 		writeJSON(w, http.StatusOK, profiles)
 		return
@@ -398,30 +393,37 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, u *user, _ st
 }
 
 // findUser returns the user with uuid in the caller's active workspace, or
-// answers 404 and returns nil. The caller holds s.mu.
-func (s *Server) findUser(w http.ResponseWriter, u *user, uuid string) *User {
+// nil. The caller holds s.mu.
+func (s *Server) findUser(u *user, uuid string) *User {
 	for _, p := range s.people {
 		if strings.EqualFold(p.UUID, uuid) && p.inWorkspace(u.active) {
 			return p
 		}
 	}
-	writeJSON(w, http.StatusNotFound, detail("No User matches the given query."))
 	return nil
+}
+
+// noUser is findUser's 404.
+func noUser() reply {
+	return reply{http.StatusNotFound, detail("No User matches the given query.")}
 }
 
 func (s *Server) getUser(w http.ResponseWriter, _ *http.Request, u *user, id string) {
 	if !s.can(w, u, "view_user") {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if p := s.findUser(w, u, id); p != nil {
-		writeJSON(w, http.StatusOK, p.json())
-	}
+	s.answer(w, func() reply {
+		p := s.findUser(u, id)
+		if p == nil {
+			return noUser()
+		}
+		return reply{http.StatusOK, p.json()}
+	})
 }
 
 // userFields validates the writable fields of a user like the API's
-// serializer (every field optional). The caller holds s.mu.
+// serializer (every field optional). The setter it returns changes a record,
+// so the caller holds s.mu when it calls it.
 func userFields(body map[string]any) (func(*User), map[string][]string) {
 	errs := map[string][]string{}
 	var sets []func(*User)
@@ -505,18 +507,18 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, u *user, _ s
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	apply, errs := userFields(body)
 	if errs != nil {
 		writeJSON(w, http.StatusBadRequest, errs)
 		return
 	}
-	p := &User{ID: s.nextPersonID, UUID: newUUID(s.rng), Groups: []int{GroupMember}, IsActive: true, Workspaces: []int{u.active}}
-	s.nextPersonID++
-	apply(p)
-	s.people = append(s.people, p)
-	writeJSON(w, http.StatusCreated, p.json())
+	s.answer(w, func() reply {
+		p := &User{ID: s.nextPersonID, UUID: newUUID(s.rng), Groups: []int{GroupMember}, IsActive: true, Workspaces: []int{u.active}}
+		s.nextPersonID++
+		apply(p)
+		s.people = append(s.people, p)
+		return reply{http.StatusCreated, p.json()}
+	})
 }
 
 // changeUser answers operations 33 and 34; every field is optional, so PUT
@@ -529,19 +531,18 @@ func (s *Server) changeUser(w http.ResponseWriter, r *http.Request, u *user, id 
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p := s.findUser(w, u, id)
-	if p == nil {
-		return
-	}
-	apply, errs := userFields(body)
-	if errs != nil {
-		writeJSON(w, http.StatusBadRequest, errs)
-		return
-	}
-	apply(p)
-	writeJSON(w, http.StatusOK, p.json())
+	s.answer(w, func() reply {
+		p := s.findUser(u, id)
+		if p == nil {
+			return noUser()
+		}
+		apply, errs := userFields(body)
+		if errs != nil {
+			return reply{http.StatusBadRequest, errs}
+		}
+		apply(p)
+		return reply{http.StatusOK, p.json()}
+	})
 }
 
 // deleteUser answers operation 35. A token user cannot be deleted.
@@ -549,18 +550,17 @@ func (s *Server) deleteUser(w http.ResponseWriter, _ *http.Request, u *user, id 
 	if !s.can(w, u, "delete_user") {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p := s.findUser(w, u, id)
-	if p == nil {
-		return
-	}
-	if p.ID <= len(s.users) {
-		writeJSON(w, http.StatusForbidden, detail("The users of the test server's tokens cannot be deleted."))
-		return
-	}
-	s.people = slices.DeleteFunc(s.people, func(x *User) bool { return x == p })
-	w.WriteHeader(http.StatusNoContent)
+	s.answer(w, func() reply {
+		p := s.findUser(u, id)
+		if p == nil {
+			return noUser()
+		}
+		if p.ID <= len(s.users) {
+			return reply{http.StatusForbidden, detail("The users of the test server's tokens cannot be deleted.")}
+		}
+		s.people = slices.DeleteFunc(s.people, func(x *User) bool { return x == p })
+		return reply{status: http.StatusNoContent}
+	})
 }
 
 var userIDRoutes = []idRoute{
