@@ -78,7 +78,8 @@
 //     (default 1) to the usage and answers {limit, usage, remaining,
 //     overriden}; past the limit (DefaultUsageLimit) it answers 400 on
 //     "usage", unless the organization's limit is overridden (every tenth
-//     seeded organization).
+//     seeded organization). An increment that would take the usage beyond
+//     math.MaxInt/2 either way is 400 on "usage" too, never a wrap-around.
 //   - Users (WithUserCount, default DefaultUserCount, plus the three token
 //     users with ids 1 to 3; Users, UsersOfWorkspace, TokenUser): every
 //     generated user belongs to workspace 1 and one other; two share

@@ -2,6 +2,7 @@ package accountstest
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"regexp"
@@ -260,6 +261,12 @@ func (s *Server) deleteOrganization(w http.ResponseWriter, _ *http.Request, u *u
 	})
 }
 
+// maxUsage bounds an organization's usage either way, so that usage plus an
+// increment, and the limit minus the usage, never overflow an int. An
+// increment that would leave the bounds is refused with Django REST
+// framework's max_value or min_value message.
+const maxUsage = math.MaxInt / 2
+
 // incrementOrganization adds usage; past the limit it answers 400 unless the
 // organization's limit is overridden.
 func (s *Server) incrementOrganization(w http.ResponseWriter, r *http.Request, _ *user, id string) {
@@ -280,6 +287,12 @@ func (s *Server) incrementOrganization(w http.ResponseWriter, r *http.Request, _
 			return noOrganization()
 		}
 		o := &s.orgs[i]
+		if hi := maxUsage - o.Usage; n > hi {
+			return reply{http.StatusBadRequest, fieldError("usage", fmt.Sprintf("Ensure this value is less than or equal to %d.", hi))}
+		}
+		if lo := -maxUsage - o.Usage; n < lo {
+			return reply{http.StatusBadRequest, fieldError("usage", fmt.Sprintf("Ensure this value is greater than or equal to %d.", lo))}
+		}
 		if !o.Overridden && o.Usage+n > o.Limit {
 			return reply{http.StatusBadRequest, fieldError("usage", fmt.Sprintf("Usage limit of %d would be exceeded (current usage %d).", o.Limit, o.Usage))}
 		}
