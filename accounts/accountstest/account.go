@@ -23,14 +23,14 @@ func (p *User) analyst() analystJSON {
 // fields, as an undocumented schema may.
 func (s *Server) listAnalysts(w http.ResponseWriter, r *http.Request, _ *user, _ string) {
 	search := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("search")))
-	s.mu.Lock()
 	var list []analystJSON
-	for _, p := range s.people {
-		if p.Analyst && (search == "" || strings.Contains(strings.ToLower(p.FirstName+" "+p.LastName+" "+p.Email), search)) {
-			list = append(list, p.analyst())
+	s.withLock(func() {
+		for _, p := range s.people {
+			if p.Analyst && (search == "" || strings.Contains(strings.ToLower(p.FirstName+" "+p.LastName+" "+p.Email), search)) {
+				list = append(list, p.analyst())
+			}
 		}
-	}
-	s.mu.Unlock()
+	})
 	from, to, next, prev, ok := s.pageNumber(w, r, len(list))
 	if !ok {
 		return
@@ -44,10 +44,9 @@ func (s *Server) listAnalysts(w http.ResponseWriter, r *http.Request, _ *user, _
 
 // currentAnalyst answers operation 14 with the documented two fields.
 func (s *Server) currentAnalyst(w http.ResponseWriter, _ *http.Request, u *user, _ string) {
-	s.mu.Lock()
-	out := map[string]any{"consent_given": u.person.Consent, "user_uuid": u.person.UUID}
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
+	s.answer(w, func() reply {
+		return reply{http.StatusOK, map[string]any{"consent_given": u.person.Consent, "user_uuid": u.person.UUID}}
+	})
 }
 
 // patchCurrentAnalyst answers operation 15: consent_given is a boolean;
@@ -63,9 +62,7 @@ func (s *Server) patchCurrentAnalyst(w http.ResponseWriter, r *http.Request, u *
 			writeJSON(w, http.StatusBadRequest, fieldError("consent_given", "Must be a valid boolean."))
 			return
 		}
-		s.mu.Lock()
-		u.person.Consent = b
-		s.mu.Unlock()
+		s.withLock(func() { u.person.Consent = b })
 	}
 	s.currentAnalyst(w, r, u, id)
 }
@@ -105,14 +102,14 @@ func (s *Server) loginURL(w http.ResponseWriter, r *http.Request, _ *user, _ str
 		writeJSON(w, http.StatusBadRequest, fieldError("email", "Enter a valid email address."))
 		return
 	}
-	s.mu.Lock()
 	n := 0
-	for _, p := range s.people {
-		if strings.EqualFold(p.Email, email) {
-			n++
+	s.withLock(func() {
+		for _, p := range s.people {
+			if strings.EqualFold(p.Email, email) {
+				n++
+			}
 		}
-	}
-	s.mu.Unlock()
+	})
 	if n > 1 {
 		writeJSON(w, http.StatusOK, map[string]string{"params": ManualEntryParams})
 		return
@@ -127,7 +124,7 @@ const PortalURL = "https://portal.accountstest.invalid/session"
 // portal answers operation 30: owners and admins are redirected (302) to
 // PortalURL; anyone else gets 200 without a body.
 func (s *Server) portal(w http.ResponseWriter, _ *http.Request, u *user, _ string) {
-	if r := u.person.role(); r == GroupOwner || r == GroupAdmin {
+	if r := s.roleOf(u); r == GroupOwner || r == GroupAdmin {
 		w.Header().Set("Location", PortalURL)
 		w.WriteHeader(http.StatusFound)
 		return

@@ -50,8 +50,9 @@
 //     sign_stakeholder_agreement.
 //   - GET accounts/workspaces: the user's workspaces in a
 //     {count, next, previous, results} envelope; limit (default 100,
-//     WithPageSize; at most MaxLimit) and offset; absolute next/previous links
-//     built from the request's host; every django-filter lookup of the API
+//     WithPageSize; at most MaxLimit) and offset (past the end: an empty
+//     page); absolute next/previous links built from the request's host;
+//     every django-filter lookup of the API
 //     (name, name__icontains, name__istartswith, name__iendswith, type,
 //     type__in, type__exclude, country, country__icontains,
 //     country__istartswith, country__iendswith, country__in; case-insensitive
@@ -77,7 +78,8 @@
 //     (default 1) to the usage and answers {limit, usage, remaining,
 //     overriden}; past the limit (DefaultUsageLimit) it answers 400 on
 //     "usage", unless the organization's limit is overridden (every tenth
-//     seeded organization).
+//     seeded organization). An increment that would take the usage beyond
+//     math.MaxInt/2 either way is 400 on "usage" too, never a wrap-around.
 //   - Users (WithUserCount, default DefaultUserCount, plus the three token
 //     users with ids 1 to 3; Users, UsersOfWorkspace, TokenUser): every
 //     generated user belongs to workspace 1 and one other; two share
@@ -139,7 +141,9 @@
 // application/json is 415, malformed JSON is 400, a body over MaxBody is 413. A
 // path no view serves is 404 with Django's HTML page. Routing is on the escaped
 // path with exact trailing slashes, so an identifier such as "%2E%2E" is looked
-// up as "..", never resolved.
+// up as "..", never resolved. A panic while answering (a bug of this package,
+// or of a Faults.Only function) is logged and answered 500 {"detail": "A
+// server error occurred."}, and the server goes on answering.
 //
 // The server records every request (Requests) and exposes its data
 // (Workspaces, MembershipsOf, ActiveWorkspace, Countries, Organizations,

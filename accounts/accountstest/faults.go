@@ -128,9 +128,8 @@ func (s *Server) FaultCounts() FaultCounts {
 // chooseFault decides the fault of one request, reading (and restoring) its
 // body to identify it. It returns 0 for none.
 func (s *Server) chooseFault(r *http.Request) (Fault, Faults) {
-	s.mu.Lock()
-	f := s.faults
-	s.mu.Unlock()
+	var f Faults
+	s.withLock(func() { f = s.faults })
 	if f.Rate <= 0 && f.Latency <= 0 {
 		return 0, f
 	}

@@ -30,7 +30,7 @@ func (s *Server) listCountries(w http.ResponseWriter, r *http.Request, _ *user, 
 	if q.Has("limit") || q.Has("offset") {
 		offset := min(positiveInt(q, "offset", false, 0), len(out))
 		limit := positiveInt(q, "limit", true, len(out))
-		out = out[offset:min(offset+limit, len(out))]
+		out = out[offset : offset+min(limit, len(out)-offset)] // offset+limit may overflow
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -75,10 +75,7 @@ func (s *Server) userConfig(u *user) userConfigJSON {
 }
 
 func (s *Server) getUserConfig(w http.ResponseWriter, _ *http.Request, u *user, _ string) {
-	s.mu.Lock()
-	out := s.userConfig(u)
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
+	s.answer(w, func() reply { return reply{http.StatusOK, s.userConfig(u)} })
 }
 
 // patchUserConfig answers operation 4: sign_stakeholder_agreement is a boolean
@@ -97,13 +94,12 @@ func (s *Server) patchUserConfig(w http.ResponseWriter, r *http.Request, u *user
 		}
 		sign = &b
 	}
-	s.mu.Lock()
-	if sign != nil {
-		u.signed = *sign
-	}
-	out := s.userConfig(u)
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
+	s.answer(w, func() reply {
+		if sign != nil {
+			u.signed = *sign
+		}
+		return reply{http.StatusOK, s.userConfig(u)}
+	})
 }
 
 func drfBool(v any) (bool, bool) {
@@ -134,14 +130,15 @@ func (s *Server) listWorkspaces(w http.ResponseWriter, r *http.Request, u *user,
 		writeJSON(w, http.StatusBadRequest, errs)
 		return
 	}
-	s.mu.Lock()
-	list := make([]Workspace, 0, len(u.memberships))
-	for _, id := range u.memberships {
-		if ws := s.workspaces[id-1]; keep(ws) {
-			list = append(list, ws)
+	var list []Workspace
+	s.withLock(func() {
+		list = make([]Workspace, 0, len(u.memberships))
+		for _, id := range u.memberships {
+			if ws := s.workspaces[id-1]; keep(ws) {
+				list = append(list, ws)
+			}
 		}
-	}
-	s.mu.Unlock()
+	})
 	orderWorkspaces(list, q.Get("ordering"))
 
 	from, to, next, prev := s.limitOffset(r, len(list))
@@ -285,13 +282,14 @@ type membershipJSON struct {
 // listMemberships answers operation 11: {"workspaces": [...]}, sliced by
 // limit and offset, without count or links.
 func (s *Server) listMemberships(w http.ResponseWriter, r *http.Request, u *user, _ string) {
-	s.mu.Lock()
-	items := make([]membershipJSON, 0, len(u.memberships))
-	for _, id := range u.memberships {
-		ws := s.workspaces[id-1]
-		items = append(items, membershipJSON{WorkspaceName: ws.Name, WorkspaceID: ws.ID, MemberCount: ws.MemberCount, IsMFAEnabled: ws.IsMFAEnabled})
-	}
-	s.mu.Unlock()
+	var items []membershipJSON
+	s.withLock(func() {
+		items = make([]membershipJSON, 0, len(u.memberships))
+		for _, id := range u.memberships {
+			ws := s.workspaces[id-1]
+			items = append(items, membershipJSON{WorkspaceName: ws.Name, WorkspaceID: ws.ID, MemberCount: ws.MemberCount, IsMFAEnabled: ws.IsMFAEnabled})
+		}
+	})
 	from, to, _, _ := s.limitOffset(r, len(items))
 	writeJSON(w, http.StatusOK, map[string]any{"workspaces": items[from:to]})
 }
@@ -312,14 +310,13 @@ func (s *Server) switchWorkspace(w http.ResponseWriter, r *http.Request, u *user
 		writeJSON(w, http.StatusBadRequest, fieldError("company_id", "A valid integer is required."))
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !slices.Contains(u.memberships, id) {
-		writeJSON(w, http.StatusBadRequest, fieldError("company_id", "You are not a member of this workspace."))
-		return
-	}
-	u.active = id
-	writeJSON(w, http.StatusOK, map[string]string{"message": "Switched to workspace " + s.workspaces[id-1].Name + "."})
+	s.answer(w, func() reply {
+		if !slices.Contains(u.memberships, id) {
+			return reply{http.StatusBadRequest, fieldError("company_id", "You are not a member of this workspace.")}
+		}
+		u.active = id
+		return reply{http.StatusOK, map[string]string{"message": "Switched to workspace " + s.workspaces[id-1].Name + "."}}
+	})
 }
 
 // drfInt reads an integer the way Django REST framework's IntegerField does:

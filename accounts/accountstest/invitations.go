@@ -104,45 +104,42 @@ func (s *Server) sendInvitation(w http.ResponseWriter, r *http.Request, u *user,
 		writeJSON(w, http.StatusBadRequest, errs)
 		return
 	}
-	if groupID == GroupAdmin && u.person.role() != GroupOwner && u.person.role() != GroupAdmin {
+	if g := s.roleOf(u); groupID == GroupAdmin && g != GroupOwner && g != GroupAdmin {
 		writeJSON(w, http.StatusForbidden, detail("Only OWNER and ADMIN users can invite users with the ADMIN role."))
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, p := range s.people {
-		if strings.EqualFold(p.Email, email) && p.inWorkspace(u.active) {
-			writeJSON(w, http.StatusBadRequest, fieldError("email", "This user is already a member of this workspace."))
-			return
+	s.answer(w, func() reply {
+		for _, p := range s.people {
+			if strings.EqualFold(p.Email, email) && p.inWorkspace(u.active) {
+				return reply{http.StatusBadRequest, fieldError("email", "This user is already a member of this workspace.")}
+			}
 		}
-	}
-	for _, inv := range s.emailInvites {
-		if strings.EqualFold(inv.Email, email) && inv.WorkspaceID == u.active {
-			writeJSON(w, http.StatusBadRequest, fieldError("email", "An invitation for this email address is already pending."))
-			return
+		for _, inv := range s.emailInvites {
+			if strings.EqualFold(inv.Email, email) && inv.WorkspaceID == u.active {
+				return reply{http.StatusBadRequest, fieldError("email", "An invitation for this email address is already pending.")}
+			}
 		}
-	}
-	inv := EmailInvitation{ID: newUUID(s.rng), Email: email, AuthGroup: groupID, WorkspaceID: u.active, InvitedBy: u.person.ID}
-	s.emailInvites = append(s.emailInvites, inv)
-	writeJSON(w, http.StatusCreated, map[string]any{"id": inv.ID, "email": inv.Email, "auth_group": inv.AuthGroup})
+		inv := EmailInvitation{ID: newUUID(s.rng), Email: email, AuthGroup: groupID, WorkspaceID: u.active, InvitedBy: u.person.ID}
+		s.emailInvites = append(s.emailInvites, inv)
+		return reply{http.StatusCreated, map[string]any{"id": inv.ID, "email": inv.Email, "auth_group": inv.AuthGroup}}
+	})
 }
 
 // invitationStatus answers operation 7. The flags are strings, as seed 001
 // documents them.
 func (s *Server) invitationStatus(w http.ResponseWriter, _ *http.Request, _ *user, id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	i := slices.IndexFunc(s.emailInvites, func(inv EmailInvitation) bool { return strings.EqualFold(inv.ID, id) })
-	if i < 0 {
-		writeJSON(w, http.StatusNotFound, detail("No Invitation matches the given query."))
-		return
-	}
-	inv := s.emailInvites[i]
-	existing := slices.ContainsFunc(s.people, func(p *User) bool { return strings.EqualFold(p.Email, inv.Email) })
-	ws := s.workspaces[inv.WorkspaceID-1]
-	writeJSON(w, http.StatusOK, map[string]any{
-		"id": inv.ID, "email": inv.Email, "company": ws.company(), "auth_group_id": strconv.Itoa(inv.AuthGroup),
-		"is_existing_user": existing, "is_active": "true", "is_mfa_enabled": strconv.FormatBool(ws.IsMFAEnabled),
+	s.answer(w, func() reply {
+		i := slices.IndexFunc(s.emailInvites, func(inv EmailInvitation) bool { return strings.EqualFold(inv.ID, id) })
+		if i < 0 {
+			return noInvitation()
+		}
+		inv := s.emailInvites[i]
+		existing := slices.ContainsFunc(s.people, func(p *User) bool { return strings.EqualFold(p.Email, inv.Email) })
+		ws := s.workspaces[inv.WorkspaceID-1]
+		return reply{http.StatusOK, map[string]any{
+			"id": inv.ID, "email": inv.Email, "company": ws.company(), "auth_group_id": strconv.Itoa(inv.AuthGroup),
+			"is_existing_user": existing, "is_active": "true", "is_mfa_enabled": strconv.FormatBool(ws.IsMFAEnabled),
+		}}
 	})
 }
 
@@ -164,15 +161,16 @@ func (inv Invitation) json() invitationJSON {
 
 // listInvites answers operation 17, paged by page/page_size.
 func (s *Server) listInvites(w http.ResponseWriter, r *http.Request, u *user, _ string) {
-	if !can(w, u, "view_invitation") {
+	if !s.can(w, u, "view_invitation") {
 		return
 	}
-	s.mu.Lock()
-	list := make([]invitationJSON, len(s.invites))
-	for i, inv := range s.invites {
-		list[i] = inv.json()
-	}
-	s.mu.Unlock()
+	var list []invitationJSON
+	s.withLock(func() {
+		list = make([]invitationJSON, len(s.invites))
+		for i, inv := range s.invites {
+			list[i] = inv.json()
+		}
+	})
 	from, to, next, prev, ok := s.pageNumber(w, r, len(list))
 	if !ok {
 		return
@@ -216,63 +214,69 @@ func (s *Server) createInvite(w http.ResponseWriter, r *http.Request, u *user, _
 		writeJSON(w, http.StatusBadRequest, errs)
 		return
 	}
-	if role == "ADMIN" && u.person.role() != GroupOwner && u.person.role() != GroupAdmin {
+	if g := s.roleOf(u); role == "ADMIN" && g != GroupOwner && g != GroupAdmin {
 		writeJSON(w, http.StatusForbidden, detail("Only OWNER and ADMIN users can invite users with the ADMIN role."))
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := time.Now().UTC()
-	for _, inv := range s.invites {
-		if strings.EqualFold(inv.InviteeIdentifier, ident) && inv.ValidUntil.After(now) {
-			writeJSON(w, http.StatusBadRequest, fieldError("invitee_identifier", "An invitation for this identifier is already pending."))
-			return
+	s.answer(w, func() reply {
+		now := time.Now().UTC()
+		for _, inv := range s.invites {
+			if strings.EqualFold(inv.InviteeIdentifier, ident) && inv.ValidUntil.After(now) {
+				return reply{http.StatusBadRequest, fieldError("invitee_identifier", "An invitation for this identifier is already pending.")}
+			}
 		}
-	}
-	inv := Invitation{UUID: newUUID(s.rng), InviteeIdentifier: ident, Role: role, InvitedBy: u.person.UUID, SentAt: now, ValidUntil: now.Add(InvitationValidity), Sends: 1}
-	s.invites = append(s.invites, inv)
-	writeJSON(w, http.StatusCreated, inv.json())
+		inv := Invitation{UUID: newUUID(s.rng), InviteeIdentifier: ident, Role: role, InvitedBy: u.person.UUID, SentAt: now, ValidUntil: now.Add(InvitationValidity), Sends: 1}
+		s.invites = append(s.invites, inv)
+		return reply{http.StatusCreated, inv.json()}
+	})
 }
 
-// findInvite returns the index of the invitation with uuid, or answers 404.
-// The caller holds s.mu.
-func (s *Server) findInvite(w http.ResponseWriter, uuid string) int {
-	i := slices.IndexFunc(s.invites, func(inv Invitation) bool { return strings.EqualFold(inv.UUID, uuid) })
-	if i < 0 {
-		writeJSON(w, http.StatusNotFound, detail("No Invitation matches the given query."))
-	}
-	return i
+// findInvite returns the index of the invitation with uuid, or -1. The caller
+// holds s.mu.
+func (s *Server) findInvite(uuid string) int {
+	return slices.IndexFunc(s.invites, func(inv Invitation) bool { return strings.EqualFold(inv.UUID, uuid) })
+}
+
+// noInvitation is the 404 of an unknown invitation of either kind.
+func noInvitation() reply {
+	return reply{http.StatusNotFound, detail("No Invitation matches the given query.")}
 }
 
 func (s *Server) getInvite(w http.ResponseWriter, _ *http.Request, _ *user, id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if i := s.findInvite(w, id); i >= 0 {
-		writeJSON(w, http.StatusOK, s.invites[i].json())
-	}
+	s.answer(w, func() reply {
+		i := s.findInvite(id)
+		if i < 0 {
+			return noInvitation()
+		}
+		return reply{http.StatusOK, s.invites[i].json()}
+	})
 }
 
 // resendInvite answers operation 20: a new send time and validity.
 func (s *Server) resendInvite(w http.ResponseWriter, _ *http.Request, _ *user, id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if i := s.findInvite(w, id); i >= 0 {
+	s.answer(w, func() reply {
+		i := s.findInvite(id)
+		if i < 0 {
+			return noInvitation()
+		}
 		inv := &s.invites[i]
 		inv.SentAt = time.Now().UTC()
 		inv.ValidUntil = inv.SentAt.Add(InvitationValidity)
 		inv.Sends++
-		writeJSON(w, http.StatusOK, inv.json())
-	}
+		return reply{http.StatusOK, inv.json()}
+	})
 }
 
 // revokeInvite answers operation 21.
 func (s *Server) revokeInvite(w http.ResponseWriter, _ *http.Request, _ *user, id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if i := s.findInvite(w, id); i >= 0 {
+	s.answer(w, func() reply {
+		i := s.findInvite(id)
+		if i < 0 {
+			return noInvitation()
+		}
 		s.invites = slices.Delete(s.invites, i, i+1)
-		w.WriteHeader(http.StatusNoContent)
-	}
+		return reply{status: http.StatusNoContent}
+	})
 }
 
 var invitationIDRoutes = []idRoute{

@@ -2,6 +2,7 @@ package accountstest
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"regexp"
@@ -101,17 +102,17 @@ func (s *Server) listOrganizations(w http.ResponseWriter, r *http.Request, _ *us
 		return
 	}
 	search := strings.ToLower(q.Get("search"))
-	s.mu.Lock()
 	var list []organizationJSON
-	for _, o := range s.orgs {
-		if q.Get("id") != "" && o.ID != id || q.Get("uuid") != "" && !strings.EqualFold(o.UUID, q.Get("uuid")) ||
-			q.Get("name") != "" && o.Name != q.Get("name") || q.Get("slug") != "" && o.Slug != q.Get("slug") ||
-			search != "" && !strings.Contains(strings.ToLower(o.Name), search) && !strings.Contains(strings.ToLower(o.Slug), search) {
-			continue
+	s.withLock(func() {
+		for _, o := range s.orgs {
+			if q.Get("id") != "" && o.ID != id || q.Get("uuid") != "" && !strings.EqualFold(o.UUID, q.Get("uuid")) ||
+				q.Get("name") != "" && o.Name != q.Get("name") || q.Get("slug") != "" && o.Slug != q.Get("slug") ||
+				search != "" && !strings.Contains(strings.ToLower(o.Name), search) && !strings.Contains(strings.ToLower(o.Slug), search) {
+				continue
+			}
+			list = append(list, o.json())
 		}
-		list = append(list, o.json())
-	}
-	s.mu.Unlock()
+	})
 	from, to, next, prev, ok := s.pageNumber(w, r, len(list))
 	if !ok {
 		return
@@ -178,35 +179,37 @@ func (s *Server) createOrganization(w http.ResponseWriter, r *http.Request, u *u
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	name, slug, errs := s.organizationFields(body, false, 0)
-	if errs != nil {
-		writeJSON(w, http.StatusBadRequest, errs)
-		return
-	}
-	o := Organization{ID: s.nextOrgID, UUID: newUUID(s.rng), Name: *name, Slug: *slug, Limit: DefaultUsageLimit}
-	s.nextOrgID++
-	s.orgs = append(s.orgs, o)
-	writeJSON(w, http.StatusCreated, o.json())
+	s.answer(w, func() reply {
+		name, slug, errs := s.organizationFields(body, false, 0)
+		if errs != nil {
+			return reply{http.StatusBadRequest, errs}
+		}
+		o := Organization{ID: s.nextOrgID, UUID: newUUID(s.rng), Name: *name, Slug: *slug, Limit: DefaultUsageLimit}
+		s.nextOrgID++
+		s.orgs = append(s.orgs, o)
+		return reply{http.StatusCreated, o.json()}
+	})
 }
 
-// findOrganization returns the index of the organization with uuid, or
-// answers 404 and returns -1. The caller holds s.mu.
-func (s *Server) findOrganization(w http.ResponseWriter, uuid string) int {
-	i := slices.IndexFunc(s.orgs, func(o Organization) bool { return strings.EqualFold(o.UUID, uuid) })
-	if i < 0 {
-		writeJSON(w, http.StatusNotFound, detail("No Organization matches the given query."))
-	}
-	return i
+// findOrganization returns the index of the organization with uuid, or -1.
+// The caller holds s.mu.
+func (s *Server) findOrganization(uuid string) int {
+	return slices.IndexFunc(s.orgs, func(o Organization) bool { return strings.EqualFold(o.UUID, uuid) })
+}
+
+// noOrganization is findOrganization's 404.
+func noOrganization() reply {
+	return reply{http.StatusNotFound, detail("No Organization matches the given query.")}
 }
 
 func (s *Server) getOrganization(w http.ResponseWriter, _ *http.Request, _ *user, id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if i := s.findOrganization(w, id); i >= 0 {
-		writeJSON(w, http.StatusOK, s.orgs[i].json())
-	}
+	s.answer(w, func() reply {
+		i := s.findOrganization(id)
+		if i < 0 {
+			return noOrganization()
+		}
+		return reply{http.StatusOK, s.orgs[i].json()}
+	})
 }
 
 func (s *Server) putOrganization(w http.ResponseWriter, r *http.Request, u *user, id string) {
@@ -225,37 +228,44 @@ func (s *Server) changeOrganization(w http.ResponseWriter, r *http.Request, u *u
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	i := s.findOrganization(w, id)
-	if i < 0 {
-		return
-	}
-	name, slug, errs := s.organizationFields(body, partial, s.orgs[i].ID)
-	if errs != nil {
-		writeJSON(w, http.StatusBadRequest, errs)
-		return
-	}
-	if name != nil {
-		s.orgs[i].Name = *name
-	}
-	if slug != nil {
-		s.orgs[i].Slug = *slug
-	}
-	writeJSON(w, http.StatusOK, s.orgs[i].json())
+	s.answer(w, func() reply {
+		i := s.findOrganization(id)
+		if i < 0 {
+			return noOrganization()
+		}
+		name, slug, errs := s.organizationFields(body, partial, s.orgs[i].ID)
+		if errs != nil {
+			return reply{http.StatusBadRequest, errs}
+		}
+		if name != nil {
+			s.orgs[i].Name = *name
+		}
+		if slug != nil {
+			s.orgs[i].Slug = *slug
+		}
+		return reply{http.StatusOK, s.orgs[i].json()}
+	})
 }
 
 func (s *Server) deleteOrganization(w http.ResponseWriter, _ *http.Request, u *user, id string) {
 	if !canManage(w, u) {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if i := s.findOrganization(w, id); i >= 0 {
+	s.answer(w, func() reply {
+		i := s.findOrganization(id)
+		if i < 0 {
+			return noOrganization()
+		}
 		s.orgs = slices.Delete(s.orgs, i, i+1)
-		w.WriteHeader(http.StatusNoContent)
-	}
+		return reply{status: http.StatusNoContent}
+	})
 }
+
+// maxUsage bounds an organization's usage either way, so that usage plus an
+// increment, and the limit minus the usage, never overflow an int. An
+// increment that would leave the bounds is refused with Django REST
+// framework's max_value or min_value message.
+const maxUsage = math.MaxInt / 2
 
 // incrementOrganization adds usage; past the limit it answers 400 unless the
 // organization's limit is overridden.
@@ -271,17 +281,22 @@ func (s *Server) incrementOrganization(w http.ResponseWriter, r *http.Request, _
 			return
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	i := s.findOrganization(w, id)
-	if i < 0 {
-		return
-	}
-	o := &s.orgs[i]
-	if !o.Overridden && o.Usage+n > o.Limit {
-		writeJSON(w, http.StatusBadRequest, fieldError("usage", fmt.Sprintf("Usage limit of %d would be exceeded (current usage %d).", o.Limit, o.Usage)))
-		return
-	}
-	o.Usage += n
-	writeJSON(w, http.StatusOK, map[string]any{"limit": o.Limit, "usage": o.Usage, "remaining": o.Limit - o.Usage, "overriden": o.Overridden})
+	s.answer(w, func() reply {
+		i := s.findOrganization(id)
+		if i < 0 {
+			return noOrganization()
+		}
+		o := &s.orgs[i]
+		if hi := maxUsage - o.Usage; n > hi {
+			return reply{http.StatusBadRequest, fieldError("usage", fmt.Sprintf("Ensure this value is less than or equal to %d.", hi))}
+		}
+		if lo := -maxUsage - o.Usage; n < lo {
+			return reply{http.StatusBadRequest, fieldError("usage", fmt.Sprintf("Ensure this value is greater than or equal to %d.", lo))}
+		}
+		if !o.Overridden && o.Usage+n > o.Limit {
+			return reply{http.StatusBadRequest, fieldError("usage", fmt.Sprintf("Usage limit of %d would be exceeded (current usage %d).", o.Limit, o.Usage))}
+		}
+		o.Usage += n
+		return reply{http.StatusOK, map[string]any{"limit": o.Limit, "usage": o.Usage, "remaining": o.Limit - o.Usage, "overriden": o.Overridden}}
+	})
 }

@@ -2,8 +2,12 @@ package accountstest
 
 import (
 	"encoding/json"
+	"fmt"
+	"math"
 	"math/rand/v2"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -58,6 +62,59 @@ func TestOrganizationValidation(t *testing.T) {
 	}
 	if status, _, _ := call(t, s, "DELETE", path, MemberToken, "", ""); status != 403 {
 		t.Errorf("member delete: %d", status)
+	}
+}
+
+// TestIncrementDoesNotOverflow sends increments a Go int can hold but not add
+// to the usage: the limit must hold, and the usage must not wrap around.
+func TestIncrementDoesNotOverflow(t *testing.T) {
+	s := newTestServer(t)
+	var limited, overridden Organization
+	for _, o := range s.Organizations() {
+		if o.Overridden && overridden.UUID == "" {
+			overridden = o
+		}
+		if !o.Overridden && limited.UUID == "" {
+			limited = o
+		}
+	}
+	increment := func(o Organization, body string) (int, string) {
+		status, _, b := call(t, s, "POST", "/api/accounts/organizations/"+o.UUID+"/increment/", OwnerToken, "application/json", body)
+		return status, string(b)
+	}
+	maxInt, minInt := strconv.Itoa(math.MaxInt), strconv.Itoa(math.MinInt)
+	for _, tc := range []struct {
+		o          Organization
+		body, want string
+	}{
+		{limited, `{"usage":"` + maxInt + `"}`, "Ensure this value is less than or equal to"},
+		{limited, `{"usage":"` + strconv.Itoa(math.MaxInt-limited.Usage+1) + `"}`, "Ensure this value is less than or equal to"},
+		{overridden, `{"usage":"` + maxInt + `"}`, "Ensure this value is less than or equal to"},
+		{overridden, `{"usage":"` + minInt + `"}`, "Ensure this value is greater than or equal to"},
+	} {
+		if status, b := increment(tc.o, tc.body); status != 400 || !strings.Contains(b, `{"usage":["`+tc.want) {
+			t.Errorf("%s: %d %s", tc.body, status, b)
+		}
+	}
+	for _, o := range []Organization{limited, overridden} {
+		i := slices.IndexFunc(s.Organizations(), func(x Organization) bool { return x.UUID == o.UUID })
+		if got := s.Organizations()[i].Usage; got != o.Usage {
+			t.Errorf("%s: usage %d after refused increments, was %d", o.Name, got, o.Usage)
+		}
+	}
+	// Large increments within the bounds still add up, without wrapping.
+	big := math.MaxInt / 8
+	for range 2 {
+		if status, b := increment(overridden, `{"usage":"`+strconv.Itoa(big)+`"}`); status != 200 {
+			t.Errorf("big increment: %d %s", status, b)
+		}
+	}
+	if status, b := increment(overridden, `{"usage":"`+strconv.Itoa(2*big)+`"}`); status != 400 {
+		t.Errorf("an increment past the bound: %d %s", status, b)
+	}
+	status, b := increment(overridden, `{"usage":0}`)
+	if want := fmt.Sprintf(`"remaining":%d,"usage":%d`, overridden.Limit-overridden.Usage-2*big, overridden.Usage+2*big); status != 200 || !strings.Contains(b, want) {
+		t.Errorf("after the big increments: %d %s, want %s", status, b, want)
 	}
 }
 

@@ -1,6 +1,7 @@
 package accountstest
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -8,8 +9,13 @@ import (
 
 // positiveInt reads a query parameter the way Django REST framework's
 // paginators do: a positive integer (zero allowed unless strict), else def.
+// Python's integers have no bound, so a positive number too large for an int
+// reads as math.MaxInt rather than as invalid.
 func positiveInt(q url.Values, key string, strict bool, def int) int {
 	v, err := strconv.Atoi(q.Get(key))
+	if errors.Is(err, strconv.ErrRange) && v > 0 {
+		err = nil // Atoi answers math.MaxInt for it
+	}
 	if err != nil || v < 0 || (strict && v == 0) {
 		return def
 	}
@@ -27,13 +33,17 @@ func absoluteURL(r *http.Request, q url.Values) string {
 }
 
 // limitOffset slices n items like LimitOffsetPagination and returns the bounds
-// and the absolute next and previous links (nil when absent).
+// and the absolute next and previous links (nil when absent). An offset past
+// the end gives an empty slice (from = to = n) and no next link. offset may be
+// as large as math.MaxInt, so offset+limit is never computed unless it is
+// below n.
 func (s *Server) limitOffset(r *http.Request, n int) (from, to int, next, prev *string) {
 	q := r.URL.Query()
 	limit := min(positiveInt(q, "limit", true, s.cfg.pageSize), MaxLimit)
 	offset := positiveInt(q, "offset", false, 0)
-	from, to = min(offset, n), min(offset+limit, n)
-	if offset+limit < n {
+	from = min(offset, n)
+	to = from + min(limit, n-from)
+	if offset < n && limit < n-offset { // offset+limit < n
 		nq := cloneQuery(q)
 		nq.Set("limit", strconv.Itoa(limit))
 		nq.Set("offset", strconv.Itoa(offset+limit))
@@ -72,6 +82,7 @@ func (s *Server) pageNumber(w http.ResponseWriter, r *http.Request, n int) (from
 			return 0, 0, nil, nil, false
 		}
 	}
+	// page <= pages and size <= MaxLimit, so page*size cannot overflow.
 	from, to = min((page-1)*size, n), min(page*size, n)
 	if page < pages {
 		nq := cloneQuery(q)

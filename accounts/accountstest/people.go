@@ -173,14 +173,14 @@ func (s *Server) UsersOfWorkspace(id int) []User {
 
 // TokenUser returns the record of the token's user.
 func (s *Server) TokenUser(token string) (User, bool) {
-	s.mu.Lock()
-	u := s.users[token]
-	s.mu.Unlock()
-	if u == nil {
-		return User{}, false
-	}
+	var id int
+	s.withLock(func() {
+		if u := s.users[token]; u != nil {
+			id = u.person.ID
+		}
+	})
 	for _, p := range s.Users() {
-		if p.ID == u.person.ID {
+		if id != 0 && p.ID == id {
 			return p, true
 		}
 	}
@@ -306,17 +306,27 @@ type userJSON struct {
 	IsActive  bool   `json:"is_active"`
 }
 
+// json renders p for the wire. The answer shares nothing with p, so it can be
+// encoded after s.mu is released; the caller holds s.mu.
 func (p *User) json() userJSON {
-	gs := p.Groups
+	gs := slices.Clone(p.Groups)
 	if gs == nil {
 		gs = []int{}
 	}
 	return userJSON{ID: p.ID, UUID: p.UUID, Email: p.Email, FirstName: p.FirstName, LastName: p.LastName, Groups: gs, IsActive: p.IsActive}
 }
 
+// roleOf returns u's auth group. It takes s.mu: the group is the first of the
+// user record's groups, which operations 33 and 34 change.
+func (s *Server) roleOf(u *user) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return u.person.role()
+}
+
 // can reports whether u's role grants the permission, or answers 403.
-func can(w http.ResponseWriter, u *user, perm string) bool {
-	g, _ := groupByID(u.person.role())
+func (s *Server) can(w http.ResponseWriter, u *user, perm string) bool {
+	g, _ := groupByID(s.roleOf(u))
 	if slices.Contains(g.Permissions, perm) {
 		return true
 	}
@@ -327,83 +337,93 @@ func can(w http.ResponseWriter, u *user, perm string) bool {
 // getMe answers operations 9 and 10: the caller's profile in their active
 // workspace.
 func (s *Server) getMe(w http.ResponseWriter, _ *http.Request, u *user, _ string) {
-	s.mu.Lock()
-	out := s.profile(u.person, u.active)
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
+	s.answer(w, func() reply { return reply{http.StatusOK, s.profile(u.person, u.active)} })
 }
 
 // listUsers answers operation 8: the users of the caller's active workspace.
 // With page or page_size it pages like the organization-centric API (an
 // envelope of 002 users); otherwise it answers a bare array of profiles,
-// sliced by limit/offset when given.
+// sliced by limit/offset when given. The records are rendered while s.mu is
+// held, since operations 33 and 34 change them.
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, u *user, _ string) {
-	if !can(w, u, "view_user") {
+	if !s.can(w, u, "view_user") {
 		return
 	}
 	q := r.URL.Query()
 	search := strings.ToLower(strings.TrimSpace(q.Get("search")))
-	s.mu.Lock()
-	var list []*User
-	for _, p := range s.people {
-		if !p.inWorkspace(u.active) {
-			continue
+	paged := q.Has("page") || q.Has("page_size")
+	var users []userJSON       // paged: every match, paged below
+	var profiles []profileJSON // not paged: the slice asked for
+	s.withLock(func() {
+		var list []*User
+		for _, p := range s.people {
+			if !p.inWorkspace(u.active) {
+				continue
+			}
+			if search != "" && !strings.Contains(strings.ToLower(p.FirstName+" "+p.LastName+" "+p.Email), search) {
+				continue
+			}
+			list = append(list, p)
 		}
-		if search != "" && !strings.Contains(strings.ToLower(p.FirstName+" "+p.LastName+" "+p.Email), search) {
-			continue
-		}
-		list = append(list, p)
-	}
-	if q.Has("page") || q.Has("page_size") {
-		s.mu.Unlock()
-		from, to, next, prev, ok := s.pageNumber(w, r, len(list))
-		if !ok {
+		if paged {
+			users = make([]userJSON, len(list))
+			for i, p := range list {
+				users[i] = p.json()
+			}
 			return
 		}
-		results := make([]userJSON, 0, to-from)
-		for _, p := range list[from:to] {
-			results = append(results, p.json())
+		from, to := 0, len(list)
+		if q.Has("limit") || q.Has("offset") {
+			from, to, _, _ = s.limitOffset(r, len(list))
 		}
-		writeJSON(w, http.StatusOK, envelope{Count: len(list), Next: next, Previous: prev, Results: results})
+		profiles = make([]profileJSON, 0, to-from)
+		for _, p := range list[from:to] {
+			profiles = append(profiles, s.profile(p, u.active))
+		}
+	})
+	if !paged {
+		writeJSON(w, http.StatusOK, profiles)
 		return
 	}
-	from, to := 0, len(list)
-	if q.Has("limit") || q.Has("offset") {
-		from, to, _, _ = s.limitOffset(r, len(list))
+	from, to, next, prev, ok := s.pageNumber(w, r, len(users))
+	if !ok {
+		return
 	}
-	out := make([]profileJSON, 0, to-from)
-	for _, p := range list[from:to] {
-		out = append(out, s.profile(p, u.active))
-	}
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, envelope{Count: len(users), Next: next, Previous: prev, Results: users[from:to]})
 }
 
 // findUser returns the user with uuid in the caller's active workspace, or
-// answers 404 and returns nil. The caller holds s.mu.
-func (s *Server) findUser(w http.ResponseWriter, u *user, uuid string) *User {
+// nil. The caller holds s.mu.
+func (s *Server) findUser(u *user, uuid string) *User {
 	for _, p := range s.people {
 		if strings.EqualFold(p.UUID, uuid) && p.inWorkspace(u.active) {
 			return p
 		}
 	}
-	writeJSON(w, http.StatusNotFound, detail("No User matches the given query."))
 	return nil
 }
 
+// noUser is findUser's 404.
+func noUser() reply {
+	return reply{http.StatusNotFound, detail("No User matches the given query.")}
+}
+
 func (s *Server) getUser(w http.ResponseWriter, _ *http.Request, u *user, id string) {
-	if !can(w, u, "view_user") {
+	if !s.can(w, u, "view_user") {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if p := s.findUser(w, u, id); p != nil {
-		writeJSON(w, http.StatusOK, p.json())
-	}
+	s.answer(w, func() reply {
+		p := s.findUser(u, id)
+		if p == nil {
+			return noUser()
+		}
+		return reply{http.StatusOK, p.json()}
+	})
 }
 
 // userFields validates the writable fields of a user like the API's
-// serializer (every field optional). The caller holds s.mu.
+// serializer (every field optional). The setter it returns changes a record,
+// so the caller holds s.mu when it calls it.
 func userFields(body map[string]any) (func(*User), map[string][]string) {
 	errs := map[string][]string{}
 	var sets []func(*User)
@@ -480,69 +500,67 @@ func validEmail(v string) bool {
 // createUser answers operation 31: the new user joins the caller's active
 // workspace.
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request, u *user, _ string) {
-	if !can(w, u, "add_user") {
+	if !s.can(w, u, "add_user") {
 		return
 	}
 	body, ok := readJSON(w, r)
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	apply, errs := userFields(body)
 	if errs != nil {
 		writeJSON(w, http.StatusBadRequest, errs)
 		return
 	}
-	p := &User{ID: s.nextPersonID, UUID: newUUID(s.rng), Groups: []int{GroupMember}, IsActive: true, Workspaces: []int{u.active}}
-	s.nextPersonID++
-	apply(p)
-	s.people = append(s.people, p)
-	writeJSON(w, http.StatusCreated, p.json())
+	s.answer(w, func() reply {
+		p := &User{ID: s.nextPersonID, UUID: newUUID(s.rng), Groups: []int{GroupMember}, IsActive: true, Workspaces: []int{u.active}}
+		s.nextPersonID++
+		apply(p)
+		s.people = append(s.people, p)
+		return reply{http.StatusCreated, p.json()}
+	})
 }
 
 // changeUser answers operations 33 and 34; every field is optional, so PUT
 // and PATCH validate alike.
 func (s *Server) changeUser(w http.ResponseWriter, r *http.Request, u *user, id string) {
-	if !can(w, u, "change_user") {
+	if !s.can(w, u, "change_user") {
 		return
 	}
 	body, ok := readJSON(w, r)
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p := s.findUser(w, u, id)
-	if p == nil {
-		return
-	}
-	apply, errs := userFields(body)
-	if errs != nil {
-		writeJSON(w, http.StatusBadRequest, errs)
-		return
-	}
-	apply(p)
-	writeJSON(w, http.StatusOK, p.json())
+	s.answer(w, func() reply {
+		p := s.findUser(u, id)
+		if p == nil {
+			return noUser()
+		}
+		apply, errs := userFields(body)
+		if errs != nil {
+			return reply{http.StatusBadRequest, errs}
+		}
+		apply(p)
+		return reply{http.StatusOK, p.json()}
+	})
 }
 
 // deleteUser answers operation 35. A token user cannot be deleted.
 func (s *Server) deleteUser(w http.ResponseWriter, _ *http.Request, u *user, id string) {
-	if !can(w, u, "delete_user") {
+	if !s.can(w, u, "delete_user") {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p := s.findUser(w, u, id)
-	if p == nil {
-		return
-	}
-	if p.ID <= len(s.users) {
-		writeJSON(w, http.StatusForbidden, detail("The users of the test server's tokens cannot be deleted."))
-		return
-	}
-	s.people = slices.DeleteFunc(s.people, func(x *User) bool { return x == p })
-	w.WriteHeader(http.StatusNoContent)
+	s.answer(w, func() reply {
+		p := s.findUser(u, id)
+		if p == nil {
+			return noUser()
+		}
+		if p.ID <= len(s.users) {
+			return reply{http.StatusForbidden, detail("The users of the test server's tokens cannot be deleted.")}
+		}
+		s.people = slices.DeleteFunc(s.people, func(x *User) bool { return x == p })
+		return reply{status: http.StatusNoContent}
+	})
 }
 
 var userIDRoutes = []idRoute{

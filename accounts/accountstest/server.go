@@ -1,11 +1,15 @@
 package accountstest
 
 import (
+	"bufio"
 	"encoding/json"
+	"log"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -236,17 +240,96 @@ var idRoutes = slices.Concat([]idRoute{
 	{strings.TrimSuffix(endpoints.Country("x"), "x"), "", route{"GET": (*Server).getCountry}},
 }, organizationIDRoutes, userIDRoutes, invitationIDRoutes)
 
-// ServeHTTP answers one request. It routes on the escaped path, so an escaped
-// "%2E%2E" segment is an identifier, never "go up".
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// withLock runs f holding s.mu. The unlock is deferred, so a panic in f
+// cannot leave the lock held and every later request waiting for it.
+func (s *Server) withLock(f func()) {
 	s.mu.Lock()
-	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery, Header: r.Header.Clone()})
-	s.mu.Unlock()
-	if k, f := s.chooseFault(r); s.serveWithFault(w, r, k, f, s.handle) {
+	defer s.mu.Unlock()
+	f()
+}
+
+// reply is an answer decided while holding s.mu and written once the lock is
+// released, so that no handler writes to a connection while holding it. The
+// body must share nothing with the server's state.
+type reply struct {
+	status int
+	body   any // nil: no body
+}
+
+// answer computes a reply holding s.mu, then writes it.
+func (s *Server) answer(w http.ResponseWriter, f func() reply) {
+	var rp reply
+	s.withLock(func() { rp = f() })
+	if rp.body == nil {
+		w.WriteHeader(rp.status)
 		return
 	}
-	s.handle(w, r)
+	writeJSON(w, rp.status, rp.body)
 }
+
+// ServeHTTP answers one request. It routes on the escaped path, so an escaped
+// "%2E%2E" segment is an identifier, never "go up". A panic while handling it
+// is logged and answered 500, as Django answers an unhandled exception (or,
+// when the answer has begun, the connection is dropped).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	gw := &guardedWriter{ResponseWriter: w}
+	defer recoverHandler(gw, r)
+	s.withLock(func() {
+		s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery, Header: r.Header.Clone()})
+	})
+	if k, f := s.chooseFault(r); s.serveWithFault(gw, r, k, f, s.handle) {
+		return
+	}
+	s.handle(gw, r)
+}
+
+// recoverHandler is ServeHTTP's deferred guard against a panicking handler.
+func recoverHandler(gw *guardedWriter, r *http.Request) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler {
+		panic(v) // a deliberate hang-up (fault injection)
+	}
+	log.Printf("accountstest: panic serving %s %s: %v\n%s", r.Method, r.URL.RequestURI(), v, debug.Stack())
+	if gw.started {
+		panic(http.ErrAbortHandler) // too late for a status: drop the connection
+	}
+	writeJSON(gw, http.StatusInternalServerError, detail("A server error occurred."))
+}
+
+// guardedWriter is the ResponseWriter handlers get: it records whether the
+// answer has begun, so that a panic can still be answered 500 before it has.
+type guardedWriter struct {
+	http.ResponseWriter
+	started bool
+}
+
+func (g *guardedWriter) WriteHeader(status int) {
+	if status >= 200 {
+		g.started = true
+	}
+	g.ResponseWriter.WriteHeader(status)
+}
+
+func (g *guardedWriter) Write(b []byte) (int, error) {
+	g.started = true
+	return g.ResponseWriter.Write(b)
+}
+
+// Hijack lets fault injection take the connection over.
+func (g *guardedWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := g.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, http.ErrNotSupported
+	}
+	g.started = true
+	return hj.Hijack()
+}
+
+// Unwrap is for http.ResponseController.
+func (g *guardedWriter) Unwrap() http.ResponseWriter { return g.ResponseWriter }
 
 // handle routes one request to its operation.
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
@@ -313,9 +396,8 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) *user {
 		unauthorized(w, "Authentication credentials were not provided.")
 		return nil
 	}
-	s.mu.Lock()
-	u := s.users[strings.TrimSpace(token)]
-	s.mu.Unlock()
+	var u *user
+	s.withLock(func() { u = s.users[strings.TrimSpace(token)] })
 	if u == nil {
 		unauthorized(w, "Invalid token.")
 		return nil

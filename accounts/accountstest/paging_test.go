@@ -1,0 +1,195 @@
+package accountstest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// timeoutClient gives up on a request the server does not answer, so that a
+// stuck server fails a test instead of hanging it. It does not follow
+// redirects (the portal's lead out of the test server).
+var timeoutClient = &http.Client{
+	Timeout:       10 * time.Second,
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+}
+
+// send is call for a server that may misbehave: a dropped connection or a
+// request that gets no answer is an error, not a fatal one, and it may be
+// called from any goroutine.
+func send(s *Server, method, path, token, body string) (int, []byte, error) {
+	req, err := http.NewRequest(method, strings.TrimSuffix(s.URL(), "/api/")+path, strings.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := timeoutClient.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, err
+}
+
+// guardedServer is newTestServer for a server that may get stuck: it is closed
+// with a time limit, so that a handler left holding the server fails the test
+// rather than blocking Close for ever.
+func guardedServer(t *testing.T, opts ...Option) *Server {
+	t.Helper()
+	s := NewServer(opts...)
+	t.Cleanup(func() {
+		done := make(chan struct{})
+		go func() { s.Close(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Error("Close blocked: a request is still being handled")
+		}
+	})
+	return s
+}
+
+// TestHugePagingParameters sends offsets, limits, pages and page sizes near
+// and past math.MaxInt to every list. Each must answer (a page, or 404
+// "Invalid page." for a page that does not exist, as Django REST framework
+// does), never drop the connection, and leave the server working.
+func TestHugePagingParameters(t *testing.T) {
+	maxInt := strconv.Itoa(math.MaxInt)
+	nearMax := strconv.Itoa(math.MaxInt - 5)
+	tooBig := "99999999999999999999" // past int64: Python reads it, Atoi does not
+	countries := len(NewServer().Countries())
+	inWorkspace1 := len(NewServer().UsersOfWorkspace(1))
+
+	// Checks of an answer's body.
+	array := func(n int) func([]byte) error {
+		return func(b []byte) error {
+			var a []json.RawMessage
+			if err := json.Unmarshal(b, &a); err != nil || len(a) != n {
+				return fmt.Errorf("want an array of %d: %v", n, err)
+			}
+			return nil
+		}
+	}
+	type page struct {
+		Count    int               `json:"count"`
+		Next     *string           `json:"next"`
+		Previous *string           `json:"previous"`
+		Results  []json.RawMessage `json:"results"`
+	}
+	envelope := func(count, n int, next, prev string) func([]byte) error {
+		return func(b []byte) error {
+			var p page
+			if err := json.Unmarshal(b, &p); err != nil || p.Results == nil {
+				return fmt.Errorf("want an envelope: %v", err)
+			}
+			if p.Count != count || len(p.Results) != n {
+				return fmt.Errorf("count %d with %d results, want %d with %d", p.Count, len(p.Results), count, n)
+			}
+			for _, l := range []struct {
+				name string
+				link *string
+				want string
+			}{{"next", p.Next, next}, {"previous", p.Previous, prev}} {
+				switch {
+				case l.want == "" && l.link != nil:
+					return fmt.Errorf("%s = %q, want null", l.name, *l.link)
+				case l.want != "" && (l.link == nil || !strings.Contains(*l.link, l.want)):
+					return fmt.Errorf("%s = %v, want it to hold %q", l.name, l.link, l.want)
+				}
+			}
+			return nil
+		}
+	}
+	memberships := func(n int) func([]byte) error {
+		return func(b []byte) error {
+			var m struct {
+				Workspaces []json.RawMessage `json:"workspaces"`
+			}
+			if err := json.Unmarshal(b, &m); err != nil || m.Workspaces == nil || len(m.Workspaces) != n {
+				return fmt.Errorf("want %d memberships: %v", n, err)
+			}
+			return nil
+		}
+	}
+	invalidPage := func(b []byte) error {
+		if !strings.Contains(string(b), `"detail":"Invalid page."`) {
+			return fmt.Errorf(`want "Invalid page."`)
+		}
+		return nil
+	}
+
+	cases := []struct {
+		path   string
+		status int
+		check  func([]byte) error
+	}{
+		{"/api/accounts/countries?limit=" + maxInt + "&offset=1", 200, array(countries - 1)},
+		{"/api/accounts/countries?offset=" + maxInt, 200, array(0)},
+		{"/api/accounts/countries?offset=" + nearMax + "&limit=10", 200, array(0)},
+		{"/api/accounts/countries?offset=" + tooBig, 200, array(0)},
+		{"/api/accounts/countries?limit=" + tooBig, 200, array(countries)},
+
+		{"/api/accounts/workspaces?offset=" + maxInt, 200, envelope(1200, 0, "", "offset="+strconv.Itoa(math.MaxInt-100))},
+		{"/api/accounts/workspaces?offset=" + nearMax + "&limit=1000", 200, envelope(1200, 0, "", "offset="+strconv.Itoa(math.MaxInt-1005))},
+		{"/api/accounts/workspaces?offset=1199&limit=" + maxInt, 200, envelope(1200, 1, "", "offset=199")},
+		{"/api/accounts/workspaces?offset=" + tooBig, 200, envelope(1200, 0, "", "limit=100")},
+		{"/api/accounts/workspaces?limit=" + tooBig, 200, envelope(1200, MaxLimit, "offset=1000", "")},
+
+		{"/api/accounts/users/me/workspaces/?offset=" + nearMax, 200, memberships(0)},
+		{"/api/accounts/users/me/workspaces/?offset=" + maxInt + "&limit=" + maxInt, 200, memberships(0)},
+		{"/api/accounts/users/me/workspaces/?offset=1&limit=" + maxInt, 200, memberships(MaxLimit)},
+
+		{"/api/accounts/users/?offset=" + nearMax, 200, array(0)},
+		{"/api/accounts/users/?offset=" + maxInt + "&limit=" + maxInt, 200, array(0)},
+		{"/api/accounts/users/?limit=" + maxInt, 200, array(inWorkspace1)},
+		{"/api/accounts/users/?page_size=" + maxInt, 200, envelope(inWorkspace1, inWorkspace1, "", "")},
+		{"/api/accounts/users/?page_size=" + tooBig + "&page=last", 200, envelope(inWorkspace1, inWorkspace1, "", "")},
+		{"/api/accounts/users/?page=" + maxInt, 404, invalidPage},
+		{"/api/accounts/users/?page=" + tooBig + "&page_size=" + maxInt, 404, invalidPage},
+		{"/api/accounts/users/?page=-" + maxInt, 404, invalidPage},
+
+		{"/api/accounts/organizations/?page=" + maxInt, 404, invalidPage},
+		{"/api/accounts/organizations/?page=" + maxInt + "&page_size=" + maxInt, 404, invalidPage},
+		{"/api/accounts/organizations/?page_size=" + maxInt, 200, envelope(DefaultOrganizationCount, DefaultOrganizationCount, "", "")},
+		{"/api/accounts/organizations/?page=last&page_size=" + tooBig, 200, envelope(DefaultOrganizationCount, DefaultOrganizationCount, "", "")},
+
+		{"/api/accounts/invite/?page=" + maxInt, 404, invalidPage},
+		{"/api/accounts/invite/?page_size=" + maxInt, 200, envelope(0, 0, "", "")},
+
+		{"/api/accounts/analysts/?page=" + nearMax + "&page_size=" + maxInt, 404, invalidPage},
+		{"/api/accounts/analysts/?page_size=" + tooBig, 200, nil},
+
+		{"/api/accounts/groups/?page=" + maxInt, 404, invalidPage},
+		{"/api/accounts/groups/?page_size=" + maxInt, 200, envelope(len(groups), len(groups), "", "")},
+	}
+	for _, tc := range cases {
+		t.Run(strings.TrimPrefix(tc.path, "/api/accounts/"), func(t *testing.T) {
+			s := guardedServer(t)
+			status, b, err := send(s, "GET", tc.path, OwnerToken, "")
+			switch {
+			case err != nil:
+				t.Errorf("no answer: %v", err)
+			case status != tc.status:
+				t.Errorf("status %d, want %d: %.300s", status, tc.status, b)
+			case tc.check != nil:
+				if err := tc.check(b); err != nil {
+					t.Errorf("%v: %.300s", err, b)
+				}
+			}
+			// The server still answers, whatever happened to the request.
+			if status, b, err := send(s, "GET", "/api/accounts/countries/NL", OwnerToken, ""); err != nil || status != 200 {
+				t.Errorf("the next request: %d %v %.100s", status, err, b)
+			}
+		})
+	}
+}
