@@ -453,6 +453,32 @@ func TestDeterminism(t *testing.T) {
 
 func TestConcurrentRequests(t *testing.T) {
 	s := newTestServer(t)
+	base := strings.TrimSuffix(s.URL(), "/api/")
+	// send is call without t.Fatal, which must not run outside the test's
+	// goroutine: it reports a failure as an error.
+	send := func(method, path, body string) error {
+		req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+OwnerToken)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			return err
+		}
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("%s %s: status %d", method, path, resp.StatusCode)
+		}
+		return nil
+	}
+	errs := make(chan error, 80)
 	var wg sync.WaitGroup
 	for i := range 16 {
 		wg.Add(1)
@@ -461,16 +487,22 @@ func TestConcurrentRequests(t *testing.T) {
 			for j := range 5 {
 				switch (i + j) % 3 {
 				case 0:
-					call(t, s, "GET", "/api/accounts/workspaces?limit=50&ordering=-name", OwnerToken, "", "")
+					errs <- send("GET", "/api/accounts/workspaces?limit=50&ordering=-name", "")
 				case 1:
-					call(t, s, "POST", "/api/accounts/users/me/switch-workspace/", OwnerToken, "application/json", fmt.Sprintf(`{"company_id":%d}`, 1+i))
+					errs <- send("POST", "/api/accounts/users/me/switch-workspace/", fmt.Sprintf(`{"company_id":%d}`, 1+i))
 				default:
-					call(t, s, "PATCH", "/api/accounts/user-config", OwnerToken, "application/json", `{"sign_stakeholder_agreement":true}`)
+					errs <- send("PATCH", "/api/accounts/user-config", `{"sign_stakeholder_agreement":true}`)
 				}
 			}
 		}()
 	}
 	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
 	if n := len(s.Requests()); n != 80 {
 		t.Errorf("%d requests recorded, want 80", n)
 	}
