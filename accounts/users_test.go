@@ -153,6 +153,17 @@ func TestUsersPatchNilSendsEmptyObject(t *testing.T) {
 	checkUser(t)(c.Users.Patch(context.Background(), userUUID, nil))
 }
 
+func TestUsersPatchNilGroupsSendsAnEmptyList(t *testing.T) {
+	c, mt := newMockClient(t)
+	expect(t, mt, want{method: "PATCH", path: "/api/accounts/users/" + userUUID + "/", body: `{"groups":[]}`}, 200, userJSON)
+	var none []int // a filter that kept no group
+	req := &users.PatchRequest{Groups: &none}
+	checkUser(t)(c.Users.Patch(context.Background(), userUUID, req))
+	if *req.Groups != nil {
+		t.Error("Patch changed the caller's request")
+	}
+}
+
 func TestUsersRefuseBadInput(t *testing.T) {
 	ctx := context.Background()
 	long := strings.Repeat("n", 151)

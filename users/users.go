@@ -237,7 +237,8 @@ type PatchRequest struct {
 	// LastName, when set, is at most 150 characters.
 	LastName *string `json:"last_name,omitempty"`
 	// Groups, when set, are the ids of every group the user belongs to
-	// afterwards; a pointer to an empty slice removes the user from all.
+	// afterwards; a pointer to an empty (or nil) slice removes the user from
+	// all.
 	Groups *[]int `json:"groups,omitempty"`
 	// IsActive, when set, says whether the user is active.
 	IsActive *bool `json:"is_active,omitempty"`
@@ -354,10 +355,17 @@ func (s *Service) Patch(ctx context.Context, uuid string, req *PatchRequest, req
 	if err := errors.Join(validate.UUID("uuid", uuid), req.Validate()); err != nil {
 		return nil, err
 	}
-	if req == nil {
-		req = &PatchRequest{}
+	var body PatchRequest
+	if req != nil {
+		body = *req
 	}
-	return core.Call[User](ctx, s.c, "PATCH", endpoints.User(uuid), req, reqOpts)
+	if body.Groups != nil && *body.Groups == nil {
+		// A set pointer to a nil slice means "no groups", as a pointer to an
+		// empty one does; it would otherwise be sent as null, which the
+		// server refuses.
+		body.Groups = &[]int{}
+	}
+	return core.Call[User](ctx, s.c, "PATCH", endpoints.User(uuid), &body, reqOpts)
 }
 
 // Delete deletes a user (operation 35). The API suggests deactivating a user

@@ -484,9 +484,9 @@ func userFields(body map[string]any) (func(*User), map[string][]string) {
 	}, nil
 }
 
-// validEmail is a close reading of Django's EmailValidator: one address, a
-// local part, and a domain with a dot whose last label (the top-level domain)
-// has at least two characters.
+// validEmail is a close reading of Django's EmailValidator: one address, an
+// ASCII local part, and a domain with a dot whose last label (the top-level
+// domain) has at least two characters.
 func validEmail(v string) bool {
 	a, err := mail.ParseAddress(v)
 	if err != nil || a.Address != v {
@@ -494,6 +494,11 @@ func validEmail(v string) bool {
 	}
 	at := strings.LastIndexByte(v, '@')
 	dot := strings.LastIndexByte(v, '.')
+	for i := 0; i < at; i++ {
+		if v[i] <= ' ' || v[i] >= 0x7f || v[i] == '"' {
+			return false
+		}
+	}
 	return at > 0 && dot > at+1 && len(v)-dot-1 >= 2 && !strings.HasSuffix(v, "-")
 }
 

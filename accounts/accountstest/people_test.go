@@ -41,6 +41,7 @@ func TestServerRules(t *testing.T) {
 		{"consent not boolean", OwnerToken, "PATCH", "/api/accounts/analysts/current/", `{"consent_given":"sure"}`, 400, "Must be a valid boolean."},
 		{"login missing email", OwnerToken, "POST", "/api/accounts/login_url/", `{}`, 400, "This field is required."},
 		{"login bad email", OwnerToken, "POST", "/api/accounts/login_url/", `{"email":"nope"}`, 400, "Enter a valid email address."},
+		{"login non-ascii local part", OwnerToken, "POST", "/api/accounts/login_url/", `{"email":"\ufeffana@example.com"}`, 400, "Enter a valid email address."},
 		{"login unknown email still answers", OwnerToken, "POST", "/api/accounts/login_url/", `{"email":"nobody@example.com"}`, 200, "account_identifier=nobody%40example.com"},
 		{"portal method", OwnerToken, "POST", "/api/accounts/portal/", "", 405, `Method \"POST\" not allowed.`},
 		{"groups page", OwnerToken, "GET", "/api/accounts/groups/?page=9", "", 404, "Invalid page."},

@@ -33,6 +33,11 @@ func FuzzValidators(f *testing.F) {
 			if at <= 0 || !strings.Contains(s[at+1:], ".") {
 				t.Fatalf("Email accepted %q without a dotted domain", s)
 			}
+			for _, r := range s[:at] {
+				if r >= 0x7f || r < ' ' {
+					t.Fatalf("Email accepted %q with %q before the @", s, r)
+				}
+			}
 			labels := strings.Split(s[at+1:], ".")
 			for _, l := range labels {
 				if l == "" || strings.HasPrefix(l, "-") || strings.HasSuffix(l, "-") || strings.ContainsAny(l, " _[]") {

@@ -36,6 +36,8 @@ func NotEmpty(field, v string) error {
 	switch {
 	case v == "":
 		return apierror.Invalid(field, "must not be empty")
+	case !utf8.ValidString(v):
+		return apierror.Invalid(field, "is not valid UTF-8 text")
 	case strings.TrimSpace(v) == "":
 		return apierror.Invalid(field, "must not be blank (only white space)")
 	}
@@ -75,6 +77,8 @@ func UUID(field, v string) error {
 func Length(field, v string, lo, hi int) error {
 	n := utf8.RuneCountInString(v)
 	switch {
+	case !utf8.ValidString(v):
+		return apierror.Invalid(field, "is not valid UTF-8 text")
 	case n < lo && lo == 1:
 		return apierror.Invalid(field, "must not be empty")
 	case lo >= 1 && strings.TrimSpace(v) == "":
@@ -107,11 +111,33 @@ func Email(field, v string, hi int) error {
 	if err := Length(field, v, 1, hi); err != nil {
 		return err
 	}
+	at := strings.LastIndexByte(v, '@')
 	a, err := mail.ParseAddress(v)
-	if err != nil || a.Address != v || !emailDomain(v[strings.LastIndexByte(v, '@')+1:]) {
+	if err != nil || a.Address != v || at < 0 || !emailLocal(v[:at]) || !emailDomain(v[at+1:]) {
 		return apierror.Invalid(field, "must be an email address like name@example.com")
 	}
 	return nil
+}
+
+// emailLocal reports whether l is a local part (before the "@") Django's
+// EmailValidator accepts: dot-separated atoms of ASCII letters, digits and
+// !#$%&'*+/=?^_`{|}~-. net/mail alone would let through letters beyond ASCII
+// and invisible characters such as a byte-order mark, which the server
+// refuses. Quoted local parts ("ana smith"@example.com), which Django accepts,
+// are refused: rare, and easy to get wrong in a CSV or a shell.
+func emailLocal(l string) bool {
+	for _, atom := range strings.Split(l, ".") {
+		if atom == "" {
+			return false
+		}
+		for i := 0; i < len(atom); i++ {
+			c := atom[i]
+			if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+/=?^_`{|}~-", c) >= 0) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // emailDomain reports whether d is a domain Django's EmailValidator (the
