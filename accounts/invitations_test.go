@@ -60,19 +60,25 @@ func TestInvitationsSendAndStatus(t *testing.T) {
 	want := invitations.EmailStatus{
 		ID: orgUUID, Email: "ben@example.com",
 		Company:     &invitations.Company{ID: 3, Name: "Green Harbor", Type: "trial", CreditsUsed: "0", Flags: []invitations.Flag{}},
-		AuthGroupID: "3", IsActive: true,
+		AuthGroupID: "3", IsActive: "True", IsMFAEnabled: "false",
 	}
 	if !reflect.DeepEqual(*st, want) {
 		t.Errorf("status =\n%+v\nwant\n%+v", *st, want)
 	}
 }
 
-func TestInvitationsStatusRejectsAnUnreadableFlag(t *testing.T) {
+func TestInvitationsStatusKeepsAnUnforeseenFlag(t *testing.T) {
 	c, mt := newMockClient(t)
-	expect(t, mt, want{method: "GET", path: "/api/accounts/invitations/" + orgUUID + "/"}, 200, `{"id":"`+orgUUID+`","is_active":"maybe"}`)
-	_, err := c.Invitations.Status(context.Background(), orgUUID)
-	if err == nil || !strings.Contains(err.Error(), "maybe") {
-		t.Fatalf("err = %v, want a decoding error quoting the value", err)
+	expect(t, mt, want{method: "GET", path: "/api/accounts/invitations/" + orgUUID + "/"}, 200, `{"id":"`+orgUUID+`","is_active":"pending","is_mfa_enabled":true}`)
+	st, err := c.Invitations.Status(context.Background(), orgUUID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if active, ok := st.IsActive.Bool(); st.IsActive != "pending" || active || ok {
+		t.Errorf("IsActive = %q, Bool() = %v, %v; want the text kept and not read as a boolean", st.IsActive, active, ok)
+	}
+	if mfa, ok := st.IsMFAEnabled.Bool(); !mfa || !ok {
+		t.Errorf("IsMFAEnabled = %q, Bool() = %v, %v", st.IsMFAEnabled, mfa, ok)
 	}
 }
 

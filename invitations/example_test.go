@@ -30,7 +30,8 @@ func ExampleService_Send() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(status.Email, bool(status.IsActive), status.IsExistingUser)
+	active, _ := status.IsActive.Bool()
+	fmt.Println(status.Email, active, status.IsExistingUser)
 
 	_, err = client.Invitations.Send(ctx, &invitations.SendRequest{Email: "boss@example.com", AuthGroup: accountstest.GroupOwner})
 	var apiErr *accounts.Error

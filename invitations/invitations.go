@@ -48,7 +48,8 @@ type Flag = model.Flag
 // StringOrNumber is a text field that may arrive as a JSON number.
 type StringOrNumber = model.StringOrNumber
 
-// BoolOrString is a flag the API documents as a string.
+// BoolOrString is a flag the API documents as a string. It keeps the
+// server's text; its Bool method reads it as true or false.
 type BoolOrString = model.BoolOrString
 
 // MaxEmailLength is the longest email address an email invitation takes.
@@ -96,10 +97,11 @@ type EmailStatus struct {
 	AuthGroupID StringOrNumber `json:"auth_group_id"`
 	// IsExistingUser reports whether the invitee already has an account.
 	IsExistingUser bool `json:"is_existing_user"`
-	// IsActive reports whether the invitation can still be accepted.
+	// IsActive says whether the invitation can still be accepted; read it
+	// with IsActive.Bool().
 	IsActive BoolOrString `json:"is_active"`
-	// IsMFAEnabled reports whether the workspace requires multi-factor
-	// authentication.
+	// IsMFAEnabled says whether the workspace requires multi-factor
+	// authentication; read it with IsMFAEnabled.Bool().
 	IsMFAEnabled BoolOrString `json:"is_mfa_enabled"`
 }
 

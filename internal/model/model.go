@@ -125,40 +125,46 @@ func (s *StringOrNumber) UnmarshalJSON(b []byte) error {
 // Int returns the value as an integer, if it is one.
 func (s StringOrNumber) Int() (int, error) { return strconv.Atoi(string(s)) }
 
-// BoolOrString is a flag the API documents as a string but whose meaning is
-// true or false. It accepts a JSON boolean, the strings "true"/"false" (any
-// case, as Python writes them too), "1"/"0", "" and null (false). It is sent
-// as a JSON boolean.
-type BoolOrString bool
+// BoolOrString is a field the API documents as a string but whose meaning
+// looks like true or false (is_active, is_mfa_enabled of an invitation
+// status). It holds the server's text, so a value the SDK does not foresee
+// ("pending", say) is kept rather than failing the whole answer: a JSON
+// boolean is held as "true" or "false", a string as it is, null as "". Bool
+// reads it as a boolean.
+type BoolOrString string
 
-// UnmarshalJSON accepts a JSON boolean, one of the strings above, or null.
+// UnmarshalJSON accepts a JSON string, boolean or null.
 func (v *BoolOrString) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
-	if bytes.Equal(b, []byte("null")) {
-		*v = false
+	switch {
+	case bytes.Equal(b, []byte("null")):
+		*v = ""
 		return nil
-	}
-	if len(b) > 0 && b[0] == '"' {
+	case bytes.Equal(b, []byte("true")), bytes.Equal(b, []byte("false")):
+		*v = BoolOrString(b)
+		return nil
+	case len(b) > 0 && b[0] == '"':
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err
 		}
-		switch s {
-		case "true", "True", "TRUE", "1":
-			*v = true
-		case "false", "False", "FALSE", "0", "":
-			*v = false
-		default:
-			return fmt.Errorf("want true or false, got %q", s)
-		}
+		*v = BoolOrString(s)
 		return nil
 	}
-	var x bool
-	if err := json.Unmarshal(b, &x); err != nil {
-		return fmt.Errorf("want true or false, got %.32s", b)
+	return fmt.Errorf("want a string or a boolean, got %.32s", b)
+}
+
+// Bool reads the value as a boolean: "true", "True", "TRUE" and "1" are true;
+// "false", "False", "FALSE", "0" and "" (null) are false. ok is false for any
+// other text, which Bool reports as false.
+func (v BoolOrString) Bool() (value, ok bool) {
+	switch v {
+	case "true", "True", "TRUE", "1":
+		return true, true
+	case "false", "False", "FALSE", "0", "":
+		return false, true
 	}
-	*v = BoolOrString(x)
-	return nil
+	return false, false
 }
 
 // Extra collects the members of a JSON object that are not in known, so that

@@ -28,21 +28,35 @@ func TestStringOrNumber(t *testing.T) {
 }
 
 func TestBoolOrString(t *testing.T) {
-	for in, want := range map[string]BoolOrString{`true`: true, `false`: false, `"True"`: true, `"false"`: false, `"1"`: true, `""`: false, `null`: false} {
-		v := BoolOrString(!want)
-		if err := json.Unmarshal([]byte(in), &v); err != nil || v != want {
-			t.Errorf("%s: %v, %v", in, v, err)
+	cases := []struct {
+		in        string
+		text      BoolOrString
+		value, ok bool
+	}{
+		{`true`, "true", true, true},
+		{`false`, "false", false, true},
+		{`"True"`, "True", true, true},
+		{`"false"`, "false", false, true},
+		{`"1"`, "1", true, true},
+		{`"0"`, "0", false, true},
+		{`""`, "", false, true},
+		{`null`, "", false, true},
+		{`"pending"`, "pending", false, false},
+	}
+	for _, tc := range cases {
+		v := BoolOrString("previous")
+		if err := json.Unmarshal([]byte(tc.in), &v); err != nil || v != tc.text {
+			t.Errorf("%s: decoded %q, %v; want %q", tc.in, v, err, tc.text)
+		}
+		if value, ok := v.Bool(); value != tc.value || ok != tc.ok {
+			t.Errorf("%s: Bool() = %v, %v; want %v, %v", tc.in, value, ok, tc.value, tc.ok)
 		}
 	}
-	for _, in := range []string{`"maybe"`, `1`, `{}`} {
+	for _, in := range []string{`1`, `{}`, `[true]`} {
 		var v BoolOrString
 		if err := json.Unmarshal([]byte(in), &v); err == nil {
-			t.Errorf("%s accepted as %v", in, v)
+			t.Errorf("%s accepted as %q", in, v)
 		}
-	}
-	b, _ := json.Marshal(BoolOrString(true))
-	if string(b) != "true" {
-		t.Errorf("marshals as %s", b)
 	}
 }
 
