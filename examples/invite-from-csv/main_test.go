@@ -171,3 +171,68 @@ func TestInviteEmptyInput(t *testing.T) {
 		t.Errorf("output %q, stderr %q", out.String(), errOut.String())
 	}
 }
+
+// TestInviteIgnoresByteOrderMark reads files as Excel saves them ("CSV
+// UTF-8"), with and without a header: the mark hides neither the header nor
+// is it part of the first email.
+func TestInviteIgnoresByteOrderMark(t *testing.T) {
+	t.Setenv(accounts.EnvAPIKey, "")
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"\uFEFFemail,auth_group\r\nana@example.com,3\r\n", []string{`row 2  ana@example\.com  would invite  as group 3`}},
+		{"\uFEFFana@example.com,3\nbob@example.com,2\n", []string{
+			`row 1  ana@example\.com  would invite  as group 3`,
+			`row 2  bob@example\.com  would invite  as group 2`,
+		}},
+		{"\uFEFF\"email\",auth_group\n\"ana@example.com\",3\n", []string{`row 2  ana@example\.com  would invite  as group 3`}},
+	} {
+		var out, errOut bytes.Buffer
+		if err := run(context.Background(), []string{"-dry-run"}, strings.NewReader(tc.in), &out, &errOut); err != nil {
+			t.Errorf("%q: err = %v\n%s", tc.in, err, out.String())
+		}
+		checkLines(t, out.String(), tc.want)
+	}
+}
+
+// TestInviteUnclosedQuote: a quoted field that is never closed is reported on
+// the line it starts, and the rows before and after it are still read.
+func TestInviteUnclosedQuote(t *testing.T) {
+	t.Setenv(accounts.EnvAPIKey, "")
+	for _, tc := range []struct {
+		in, err string
+		want    []string
+	}{
+		{"\"ana@example.com,3\nbob@example.com,3\ncarl@example.com,3\n", "1 of 3 rows failed (rows 1)", []string{
+			`row 1  \(no email\)  failed  bad CSV: a quoted field that starts on this line is never closed; reading went on with line 2`,
+			`row 2  bob@example\.com  would invite  as group 3`,
+			`row 3  carl@example\.com  would invite  as group 3`,
+		}},
+		// In a later field, after a header, on the last line.
+		{"email,auth_group\r\nana@example.com,3\r\nbob@example.com,\"3\r\ncarl@example.com,3\r\n", "1 of 3 rows failed (rows 3)", []string{
+			`row 2  ana@example\.com  would invite  as group 3`,
+			`row 3  \(no email\)  failed  bad CSV: a quoted field that starts on this line is never closed; reading went on with line 4`,
+			`row 4  carl@example\.com  would invite  as group 3`,
+		}},
+		{"ana@example.com,3\n\"bob@example.com,3\n", "1 of 2 rows failed (rows 2)", []string{
+			`row 1  ana@example\.com  would invite  as group 3`,
+			`row 2  \(no email\)  failed  bad CSV: a quoted field that starts on this line is never closed`,
+		}},
+		// A quoted field over several lines that is closed is one row; a
+		// stray quote after a closed one is an ordinary bad record, which
+		// says where it ends.
+		{"\"ana@example.com\n\",3\n\"bob\n\"x,3\ncarl@example.com,3\n", "1 of 3 rows failed (rows 3)", []string{
+			`row 1  ana@example\.com  would invite  as group 3`,
+			`row 3  \(no email\)  failed  bad CSV: extraneous or missing " in quoted-field, in the record that runs from this line to line 4`,
+			`row 5  carl@example\.com  would invite  as group 3`,
+		}},
+	} {
+		var out, errOut bytes.Buffer
+		err := run(context.Background(), []string{"-dry-run"}, strings.NewReader(tc.in), &out, &errOut)
+		if err == nil || err.Error() != tc.err {
+			t.Errorf("%q: err = %v", tc.in, err)
+		}
+		checkLines(t, out.String(), tc.want)
+	}
+}
