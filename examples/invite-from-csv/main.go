@@ -16,6 +16,13 @@
 //	row 3  not-an-email  failed  invalid email: must be an email address like name@example.com
 //	row 4  ana@example.com  failed  refused by the server (400): email: An invitation for this email address is already pending.
 //
+// An email or a reason with a line break, another control or invisible
+// character, or bytes that are not UTF-8 is printed quoted, as Go writes a
+// string (strconv.Quote), so that it stays on its line and no escape sequence
+// reaches the terminal:
+//
+//	row 5  "ana@example.com\n\x1b[2J"  failed  invalid email: must be an email address like name@example.com
+//
 // A bad row (wrong number of columns, invalid email, auth_group that is not an
 // integer, malformed CSV, a refusal by the server) does not stop the others;
 // the program exits non-zero when any row failed. A quoted field that is never
@@ -50,6 +57,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coolset-go/sdk/accounts"
 	"github.com/coolset-go/sdk/examples/internal/exampleclient"
@@ -128,7 +136,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out, errOut io.Wri
 	ok := 0
 	for i, r := range rows {
 		fmt.Fprintf(errOut, "[%d/%d] row %d\n", i+1, len(rows), r.line)
-		email := r.email
+		email := printable(r.email)
 		if email == "" {
 			email = "(no email)"
 		}
@@ -145,12 +153,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, out, errOut io.Wri
 			var sent *invitations.EmailInvitation
 			sent, err = client.Invitations.Send(ctx, r.req)
 			if err == nil {
-				fmt.Fprintf(out, "row %d  %s  invited  %s\n", r.line, email, sent.ID)
+				fmt.Fprintf(out, "row %d  %s  invited  %s\n", r.line, email, printable(sent.ID))
 				ok++
 				continue
 			}
 		}
-		fmt.Fprintf(out, "row %d  %s  failed  %s\n", r.line, email, describe(err))
+		fmt.Fprintf(out, "row %d  %s  failed  %s\n", r.line, email, printable(describe(err)))
 		failed = append(failed, strconv.Itoa(r.line))
 		// Past these, every other row would fail the same way.
 		if ctxErr := ctx.Err(); ctxErr != nil {
@@ -301,6 +309,19 @@ func unclosedQuote(data []byte) bool {
 	}
 	_, err := cr.Read()
 	return errors.Is(err, io.EOF)
+}
+
+// printable returns s as it is when every character of it prints as itself,
+// and otherwise quoted with %q: a value from the file or the server that holds
+// a line break, another control character, an invisible or format character
+// (such as a terminal escape sequence or a bidirectional override) or bytes
+// that are not UTF-8 must not break the one line per row or reach the
+// terminal as they are.
+func printable(s string) string {
+	if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return !strconv.IsPrint(r) }) {
+		return strconv.Quote(s)
+	}
+	return s
 }
 
 // describe renders why a row failed: the fields the SDK refused, or the

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -235,4 +237,54 @@ func TestInviteUnclosedQuote(t *testing.T) {
 		}
 		checkLines(t, out.String(), tc.want)
 	}
+}
+
+// TestInviteQuotesUnprintableValues: values with line breaks, control
+// characters, escape sequences or bytes that are not UTF-8 are printed quoted,
+// so that each row keeps to one line; other values, accents included, are
+// printed as they are.
+func TestInviteQuotesUnprintableValues(t *testing.T) {
+	t.Setenv(accounts.EnvAPIKey, "")
+	in := "email,auth_group\n" +
+		"\"ana@example.com\n=cmd\",3\n" + // line 2, a quoted line break
+		"\"b\x1b[2J\x1b[31m@example.com\",3\n" + // line 4, terminal escapes
+		"c\xff@example.com,3\n" + // line 5, not UTF-8
+		"d\u202e@example.com,3\n" + // line 6, a right-to-left override
+		"zoë@example.com,3\n" // line 7, printable as it is
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"-dry-run"}, strings.NewReader(in), &out, &errOut)
+	if err == nil || err.Error() != "3 of 5 rows failed (rows 2, 4, 5)" {
+		t.Errorf("err = %v", err)
+	}
+	checkLines(t, out.String(), []string{
+		`row 2  "ana@example\.com\\n=cmd"  failed  invalid email: must be an email address like name@example\.com`,
+		`row 4  "b\\x1b\[2J\\x1b\[31m@example\.com"  failed  invalid email: must be an email address like name@example\.com`,
+		`row 5  "c\\xff@example\.com"  failed  invalid email: must be an email address like name@example\.com`,
+		`row 6  "d\\u202e@example\.com"  would invite  as group 3`,
+		`row 7  zoë@example\.com  would invite  as group 3`,
+	})
+}
+
+// TestInviteQuotesUnprintableServerText: the server's reasons are shown the
+// same way.
+func TestInviteQuotesUnprintableServerText(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != "/api/accounts/invitations/" {
+			t.Errorf("unexpected request %s %s", r.Method, r.URL)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(`{"email":["\u001b[2Jnope\nrow 9  x@example.com  invited  0b7c"]}`))
+	}))
+	defer srv.Close()
+	t.Setenv(accounts.EnvAPIKey, "test-key")
+	t.Setenv(accounts.EnvBaseURL, srv.URL+"/api/")
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), nil, strings.NewReader("ana@example.com,3\n"), &out, &errOut)
+	if err == nil || err.Error() != "1 of 1 rows failed (rows 1)" {
+		t.Errorf("err = %v", err)
+	}
+	checkLines(t, out.String(), []string{
+		`row 1  ana@example\.com  failed  "refused by the server \(400\): email: \\x1b\[2Jnope\\nrow 9  x@example\.com  invited  0b7c"`,
+	})
 }
