@@ -5,6 +5,7 @@
 // to that API and changes real data. Otherwise it starts the in-memory test
 // server, accountstest, in this process and says so.
 //
+//	go run ./examples/organizations
 //	go run ./examples/organizations -slug my-test-org
 package main
 
@@ -23,15 +24,34 @@ import (
 )
 
 func main() {
-	slug := flag.String("slug", "sdk-example-org", "slug of the organization to create (letters, digits, - and _)")
-	flag.Parse()
-	if err := run(context.Background(), *slug, os.Stdout, os.Stderr); err != nil {
+	err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return // -h: the usage is printed
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "organizations:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, slug string, out, errOut io.Writer) error {
+// run is the program: args are the command-line arguments after the program
+// name. It writes each step to out and notes to errOut.
+func run(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := flag.NewFlagSet("organizations", flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	slug := fs.String("slug", "sdk-example-org", "slug of the organization to create (letters, digits, - and _)")
+	fs.Usage = func() {
+		fmt.Fprintln(errOut, "usage: organizations [-slug slug]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 
@@ -42,11 +62,11 @@ func run(ctx context.Context, slug string, out, errOut io.Writer) error {
 	defer done()
 	orgs := client.Organizations
 
-	org, err := orgs.Create(ctx, &organizations.CreateRequest{Name: "SDK Example", Slug: slug})
+	org, err := orgs.Create(ctx, &organizations.CreateRequest{Name: "SDK Example", Slug: *slug})
 	if err != nil {
 		var apiErr *accounts.Error
 		if errors.As(err, &apiErr) && len(apiErr.FieldErrors["slug"]) > 0 {
-			return fmt.Errorf("slug %q refused: %s", slug, apiErr.FieldErrors["slug"][0])
+			return fmt.Errorf("slug %q refused: %s", *slug, apiErr.FieldErrors["slug"][0])
 		}
 		return fmt.Errorf("create: %w", err)
 	}

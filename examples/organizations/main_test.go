@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"flag"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/coolset-go/sdk/accounts"
@@ -12,7 +15,7 @@ import (
 func TestOrganizationsAgainstAccountstest(t *testing.T) {
 	t.Setenv(accounts.EnvAPIKey, "")
 	var out, errOut bytes.Buffer
-	if err := run(context.Background(), "example-test", &out, &errOut); err != nil {
+	if err := run(context.Background(), []string{"-slug", "example-test"}, &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
 	want := regexp.MustCompile(`(?s)^created  SDK Example \(example-test\) [0-9a-f-]{36}\n` +
@@ -32,8 +35,38 @@ func TestOrganizationsAgainstAccountstest(t *testing.T) {
 func TestOrganizationsRefusesBadSlug(t *testing.T) {
 	t.Setenv(accounts.EnvAPIKey, "")
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), "bad slug", &out, &errOut)
+	err := run(context.Background(), []string{"-slug", "bad slug"}, &out, &errOut)
 	if err == nil || out.Len() != 0 {
 		t.Fatalf("err = %v, output %q", err, out.String())
+	}
+}
+
+func TestOrganizationsUsageErrors(t *testing.T) {
+	t.Setenv(accounts.EnvAPIKey, "")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"stray-arg"}, `unexpected arguments ["stray-arg"]`},
+		{[]string{"-slug", "x", "stray", "-slug"}, `unexpected arguments ["stray" "-slug"]`},
+		{[]string{"-no-such-flag"}, "flag provided but not defined"},
+		{[]string{"-slug"}, "flag needs an argument"},
+	} {
+		var out, errOut bytes.Buffer
+		err := run(context.Background(), tc.args, &out, &errOut)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || out.Len() != 0 {
+			t.Errorf("%q: err = %v, output %q", tc.args, err, out.String())
+		}
+		// Refused before anything starts: no test server, no organization.
+		if !strings.Contains(errOut.String(), "usage: organizations [-slug slug]") || strings.Contains(errOut.String(), "in-memory test server") {
+			t.Errorf("%q: stderr = %q", tc.args, errOut.String())
+		}
+	}
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"-h"}, &out, &errOut); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("-h: err = %v", err)
+	}
+	if !strings.Contains(errOut.String(), "-slug string") || out.Len() != 0 {
+		t.Errorf("-h: stderr = %q, output %q", errOut.String(), out.String())
 	}
 }
