@@ -1,16 +1,35 @@
 // Command export-users writes every user of the active workspace to standard
 // output as CSV, one row per user as it arrives, with the header
 //
-//	id,uuid,email,first_name,last_name,job_title,auth_group,is_active
+//	id,uuid,email,first_name,last_name,job_title,auth_group,is_active,groups
+//
+// Each column is one field of the API's answer, empty when the answer leaves
+// it out:
+//
+//   - auth_group is the id of the user's role in the active workspace (the
+//     answer's auth_group; the value invite-from-csv takes).
+//   - groups is every group id of the answer's groups list, in the answer's
+//     order, separated by single spaces: "2 3" for a user in groups 2 and 3.
 //
 // It walks the user list by limit and offset (client.Users.All without Page
 // or PageSize), the workspace-centric shape, which answers full profiles: id,
-// email, names, job title and auth group (the group's id, the value
-// invite-from-csv takes) are filled, but that shape carries no uuid and no
-// is_active, so those two columns are empty unless the server adds them.
+// email, names, job title and auth_group are filled, but that shape carries
+// no uuid, no is_active and no groups list, so those three columns are empty
+// unless the server adds them (the organization-centric shape has uuid,
+// is_active and groups, and no auth_group).
 // Rows are streamed: each user is written as its page arrives, and the users
 // are never gathered into one list.
 // Progress and the final count go to standard error.
+//
+// Names, email, job title and uuid come from the users themselves, so a cell
+// could hold a spreadsheet formula such as =HYPERLINK(...) that runs when the
+// file is opened in Excel, LibreOffice or Google Sheets (CSV or formula
+// injection). Following OWASP's advice, a text cell that starts with =, +, -,
+// @, a tab or a carriage return is written with a single quote ' in front, so
+// that spreadsheets show it as text: the last name "-Smith" is exported as
+// "'-Smith". Programs that read the file back should drop that one leading
+// quote from such cells. The ids, auth_group, groups and is_active, which the
+// program renders from numbers and booleans itself, are written unchanged.
 //
 // -page-size sets how many users each request asks for (the limit
 // parameter). A server that caps the limit lower than asked would make the
@@ -34,6 +53,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/coolset-go/sdk/accounts"
@@ -53,7 +73,7 @@ func main() {
 }
 
 // header is the CSV's first row.
-var header = []string{"id", "uuid", "email", "first_name", "last_name", "job_title", "auth_group", "is_active"}
+var header = []string{"id", "uuid", "email", "first_name", "last_name", "job_title", "auth_group", "is_active", "groups"}
 
 // progressEvery is how many rows pass between two progress lines.
 const progressEvery = 100
@@ -118,18 +138,33 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 }
 
 // record renders one user as a CSV row in header's order; fields the answer
-// left out are empty.
+// left out are empty. Text from the answer goes through safeCell.
 func record(u *users.User) []string {
 	group := ""
-	switch {
-	case u.AuthGroup != nil:
+	if u.AuthGroup != nil {
 		group = strconv.Itoa(u.AuthGroup.ID)
-	case len(u.Groups) > 0: // the page-based shape names the groups by id
-		group = strconv.Itoa(u.Groups[0])
 	}
 	active := ""
 	if u.IsActive != nil {
 		active = strconv.FormatBool(*u.IsActive)
 	}
-	return []string{strconv.Itoa(u.ID), u.UUID, u.Email, u.FirstName, u.LastName, u.JobTitle, group, active}
+	groups := make([]string, len(u.Groups))
+	for i, g := range u.Groups {
+		groups[i] = strconv.Itoa(g)
+	}
+	return []string{
+		strconv.Itoa(u.ID), safeCell(u.UUID), safeCell(u.Email), safeCell(u.FirstName),
+		safeCell(u.LastName), safeCell(u.JobTitle), group, active, strings.Join(groups, " "),
+	}
+}
+
+// safeCell neutralises a text cell that a spreadsheet would run as a formula:
+// one that starts with =, +, -, @, a tab or a carriage return gets a leading
+// single quote, which makes spreadsheets treat the cell as text (OWASP's
+// advice against CSV injection). Other text is returned unchanged.
+func safeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

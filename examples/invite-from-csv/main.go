@@ -4,8 +4,10 @@
 // The CSV has two columns, email and auth_group (the id of the role the
 // invitee gets: 2 ADMIN, 3 MEMBER; owners cannot be invited). A first row
 // "email,auth_group" is taken as a header and skipped, spaces around values
-// are trimmed and blank lines are skipped. The file is named by the argument;
-// without one, or with "-", the CSV is read from standard input.
+// are trimmed and blank lines are skipped. A byte order mark at the start of
+// the file, as Excel writes in "CSV UTF-8", is ignored. The file is named by
+// the argument; without one, or with "-", the CSV is read from standard
+// input.
 //
 // Every row gets one line on standard output, numbered by its line in the
 // file:
@@ -14,9 +16,19 @@
 //	row 3  not-an-email  failed  invalid email: must be an email address like name@example.com
 //	row 4  ana@example.com  failed  refused by the server (400): email: An invitation for this email address is already pending.
 //
+// An email or a reason with a line break, another control or invisible
+// character, or bytes that are not UTF-8 is printed quoted, as Go writes a
+// string (strconv.Quote), so that it stays on its line and no escape sequence
+// reaches the terminal:
+//
+//	row 5  "ana@example.com\n\x1b[2J"  failed  invalid email: must be an email address like name@example.com
+//
 // A bad row (wrong number of columns, invalid email, auth_group that is not an
-// integer, a refusal by the server) does not stop the others; the program
-// exits non-zero when any row failed. Progress goes to standard error.
+// integer, malformed CSV, a refusal by the server) does not stop the others;
+// the program exits non-zero when any row failed. A quoted field that is never
+// closed would run to the end of the file: the row it starts on is reported as
+// bad and reading goes on with the next line. Progress goes to standard
+// error.
 //
 // With -dry-run it checks every row as the SDK would before sending
 // (invitations.SendRequest.Validate) and prints "would invite" for the good
@@ -33,6 +45,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -44,6 +57,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coolset-go/sdk/accounts"
 	"github.com/coolset-go/sdk/examples/internal/exampleclient"
@@ -122,7 +136,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out, errOut io.Wri
 	ok := 0
 	for i, r := range rows {
 		fmt.Fprintf(errOut, "[%d/%d] row %d\n", i+1, len(rows), r.line)
-		email := r.email
+		email := printable(r.email)
 		if email == "" {
 			email = "(no email)"
 		}
@@ -139,12 +153,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, out, errOut io.Wri
 			var sent *invitations.EmailInvitation
 			sent, err = client.Invitations.Send(ctx, r.req)
 			if err == nil {
-				fmt.Fprintf(out, "row %d  %s  invited  %s\n", r.line, email, sent.ID)
+				fmt.Fprintf(out, "row %d  %s  invited  %s\n", r.line, email, printable(sent.ID))
 				ok++
 				continue
 			}
 		}
-		fmt.Fprintf(out, "row %d  %s  failed  %s\n", r.line, email, describe(err))
+		fmt.Fprintf(out, "row %d  %s  failed  %s\n", r.line, email, printable(describe(err)))
 		failed = append(failed, strconv.Itoa(r.line))
 		// Past these, every other row would fail the same way.
 		if ctxErr := ctx.Err(); ctxErr != nil {
@@ -171,27 +185,26 @@ func run(ctx context.Context, args []string, stdin io.Reader, out, errOut io.Wri
 // is kept with its error, so that it is reported in its place. The error
 // returned is only for input that cannot be read at all.
 func readRows(in io.Reader) ([]row, error) {
-	cr := csv.NewReader(in)
-	cr.FieldsPerRecord = -1 // the column count is checked per row
-	cr.TrimLeadingSpace = true
+	data, err := io.ReadAll(in)
+	if err != nil {
+		return nil, err
+	}
+	// Excel's "CSV UTF-8" starts the file with a byte order mark, which would
+	// otherwise hide the header or become part of the first email.
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	cr := &csvReader{data: data}
 	var rows []row
 	first := true
 	for {
-		rec, err := cr.Read()
+		rec, line, err := cr.read()
 		if errors.Is(err, io.EOF) {
 			return rows, nil
 		}
-		var perr *csv.ParseError
-		if errors.As(err, &perr) {
-			// The reader goes on with the next record after a parse error.
-			rows = append(rows, row{line: perr.StartLine, err: fmt.Errorf("bad CSV: %w", perr.Err)})
+		if err != nil {
+			rows = append(rows, row{line: line, err: err})
 			first = false
 			continue
 		}
-		if err != nil {
-			return rows, err
-		}
-		line, _ := cr.FieldPos(0)
 		for i := range rec {
 			rec[i] = strings.TrimSpace(rec[i])
 		}
@@ -213,6 +226,102 @@ func readRows(in io.Reader) ([]row, error) {
 		}
 		rows = append(rows, r)
 	}
+}
+
+// csvReader reads the records of data as csv.Reader does, going on after a
+// malformed record. csv.Reader itself goes on with the next line, except
+// when a quoted field is never closed: then the field runs to the end of the
+// input and every later row would be lost in that one error. csvReader
+// reports that record and starts reading again at the line after the one it
+// started on.
+type csvReader struct {
+	data []byte      // the input r reads
+	base int         // the lines of the input before data
+	r    *csv.Reader // nil until the first read and after a restart
+}
+
+// read returns the next record and the line it starts on; io.EOF at the end
+// of the input; or, for a malformed record, an error that says why and the
+// line it starts on.
+func (c *csvReader) read() (rec []string, line int, err error) {
+	if c.r == nil {
+		c.r = newCSVReader(bytes.NewReader(c.data))
+	}
+	rec, err = c.r.Read()
+	var perr *csv.ParseError
+	if !errors.As(err, &perr) {
+		if err != nil {
+			return nil, 0, err
+		}
+		line, _ = c.r.FieldPos(0)
+		return rec, c.base + line, nil
+	}
+	line = c.base + perr.StartLine
+	start := lineOffset(c.data, perr.StartLine)
+	if !errors.Is(perr.Err, csv.ErrQuote) || !unclosedQuote(c.data[start:]) {
+		err = fmt.Errorf("bad CSV: %w", perr.Err)
+		if perr.Line > perr.StartLine {
+			// A quoted field over several lines: the lines between are
+			// part of this record, not rows of their own.
+			err = fmt.Errorf("%w, in the record that runs from this line to line %d", err, c.base+perr.Line)
+		}
+		return nil, line, err
+	}
+	c.data = c.data[lineOffset(c.data, perr.StartLine+1):]
+	c.base = line
+	c.r = nil
+	err = errors.New("bad CSV: a quoted field that starts on this line is never closed")
+	if len(c.data) > 0 {
+		err = fmt.Errorf("%w; reading went on with line %d", err, line+1)
+	}
+	return nil, line, err
+}
+
+func newCSVReader(in io.Reader) *csv.Reader {
+	cr := csv.NewReader(in)
+	cr.FieldsPerRecord = -1 // the column count is checked per row
+	cr.TrimLeadingSpace = true
+	return cr
+}
+
+// lineOffset returns the offset in data of the start of line n (from 1), as
+// csv.Reader counts lines; len(data) when data has fewer lines.
+func lineOffset(data []byte, n int) int {
+	off := 0
+	for ; n > 1; n-- {
+		i := bytes.IndexByte(data[off:], '\n')
+		if i < 0 {
+			return len(data)
+		}
+		off += i + 1
+	}
+	return off
+}
+
+// unclosedQuote reports whether the record at the start of data is malformed
+// only because a quoted field in it is still open at the end of data: with a
+// closing quote added at the end, it reads as one record that takes all of
+// data.
+func unclosedQuote(data []byte) bool {
+	cr := newCSVReader(io.MultiReader(bytes.NewReader(data), strings.NewReader(`"`)))
+	if _, err := cr.Read(); err != nil {
+		return false
+	}
+	_, err := cr.Read()
+	return errors.Is(err, io.EOF)
+}
+
+// printable returns s as it is when every character of it prints as itself,
+// and otherwise quoted with %q: a value from the file or the server that holds
+// a line break, another control character, an invisible or format character
+// (such as a terminal escape sequence or a bidirectional override) or bytes
+// that are not UTF-8 must not break the one line per row or reach the
+// terminal as they are.
+func printable(s string) string {
+	if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return !strconv.IsPrint(r) }) {
+		return strconv.Quote(s)
+	}
+	return s
 }
 
 // describe renders why a row failed: the fields the SDK refused, or the

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -170,4 +172,119 @@ func TestInviteEmptyInput(t *testing.T) {
 	if out.Len() != 0 || !strings.Contains(errOut.String(), "done: 0 of 0 rows valid, 0 failed") {
 		t.Errorf("output %q, stderr %q", out.String(), errOut.String())
 	}
+}
+
+// TestInviteIgnoresByteOrderMark reads files as Excel saves them ("CSV
+// UTF-8"), with and without a header: the mark hides neither the header nor
+// is it part of the first email.
+func TestInviteIgnoresByteOrderMark(t *testing.T) {
+	t.Setenv(accounts.EnvAPIKey, "")
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"\uFEFFemail,auth_group\r\nana@example.com,3\r\n", []string{`row 2  ana@example\.com  would invite  as group 3`}},
+		{"\uFEFFana@example.com,3\nbob@example.com,2\n", []string{
+			`row 1  ana@example\.com  would invite  as group 3`,
+			`row 2  bob@example\.com  would invite  as group 2`,
+		}},
+		{"\uFEFF\"email\",auth_group\n\"ana@example.com\",3\n", []string{`row 2  ana@example\.com  would invite  as group 3`}},
+	} {
+		var out, errOut bytes.Buffer
+		if err := run(context.Background(), []string{"-dry-run"}, strings.NewReader(tc.in), &out, &errOut); err != nil {
+			t.Errorf("%q: err = %v\n%s", tc.in, err, out.String())
+		}
+		checkLines(t, out.String(), tc.want)
+	}
+}
+
+// TestInviteUnclosedQuote: a quoted field that is never closed is reported on
+// the line it starts, and the rows before and after it are still read.
+func TestInviteUnclosedQuote(t *testing.T) {
+	t.Setenv(accounts.EnvAPIKey, "")
+	for _, tc := range []struct {
+		in, err string
+		want    []string
+	}{
+		{"\"ana@example.com,3\nbob@example.com,3\ncarl@example.com,3\n", "1 of 3 rows failed (rows 1)", []string{
+			`row 1  \(no email\)  failed  bad CSV: a quoted field that starts on this line is never closed; reading went on with line 2`,
+			`row 2  bob@example\.com  would invite  as group 3`,
+			`row 3  carl@example\.com  would invite  as group 3`,
+		}},
+		// In a later field, after a header, on the last line.
+		{"email,auth_group\r\nana@example.com,3\r\nbob@example.com,\"3\r\ncarl@example.com,3\r\n", "1 of 3 rows failed (rows 3)", []string{
+			`row 2  ana@example\.com  would invite  as group 3`,
+			`row 3  \(no email\)  failed  bad CSV: a quoted field that starts on this line is never closed; reading went on with line 4`,
+			`row 4  carl@example\.com  would invite  as group 3`,
+		}},
+		{"ana@example.com,3\n\"bob@example.com,3\n", "1 of 2 rows failed (rows 2)", []string{
+			`row 1  ana@example\.com  would invite  as group 3`,
+			`row 2  \(no email\)  failed  bad CSV: a quoted field that starts on this line is never closed`,
+		}},
+		// A quoted field over several lines that is closed is one row; a
+		// stray quote after a closed one is an ordinary bad record, which
+		// says where it ends.
+		{"\"ana@example.com\n\",3\n\"bob\n\"x,3\ncarl@example.com,3\n", "1 of 3 rows failed (rows 3)", []string{
+			`row 1  ana@example\.com  would invite  as group 3`,
+			`row 3  \(no email\)  failed  bad CSV: extraneous or missing " in quoted-field, in the record that runs from this line to line 4`,
+			`row 5  carl@example\.com  would invite  as group 3`,
+		}},
+	} {
+		var out, errOut bytes.Buffer
+		err := run(context.Background(), []string{"-dry-run"}, strings.NewReader(tc.in), &out, &errOut)
+		if err == nil || err.Error() != tc.err {
+			t.Errorf("%q: err = %v", tc.in, err)
+		}
+		checkLines(t, out.String(), tc.want)
+	}
+}
+
+// TestInviteQuotesUnprintableValues: values with line breaks, control
+// characters, escape sequences or bytes that are not UTF-8 are printed quoted,
+// so that each row keeps to one line; other values, accents included, are
+// printed as they are.
+func TestInviteQuotesUnprintableValues(t *testing.T) {
+	t.Setenv(accounts.EnvAPIKey, "")
+	in := "email,auth_group\n" +
+		"\"ana@example.com\n=cmd\",3\n" + // line 2, a quoted line break
+		"\"b\x1b[2J\x1b[31m@example.com\",3\n" + // line 4, terminal escapes
+		"c\xff@example.com,3\n" + // line 5, not UTF-8
+		"d\u202e@example.com,3\n" + // line 6, a right-to-left override
+		"zoë@example.com,3\n" // line 7, printable as it is
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"-dry-run"}, strings.NewReader(in), &out, &errOut)
+	if err == nil || err.Error() != "3 of 5 rows failed (rows 2, 4, 5)" {
+		t.Errorf("err = %v", err)
+	}
+	checkLines(t, out.String(), []string{
+		`row 2  "ana@example\.com\\n=cmd"  failed  invalid email: must be an email address like name@example\.com`,
+		`row 4  "b\\x1b\[2J\\x1b\[31m@example\.com"  failed  invalid email: must be an email address like name@example\.com`,
+		`row 5  "c\\xff@example\.com"  failed  invalid email: must be an email address like name@example\.com`,
+		`row 6  "d\\u202e@example\.com"  would invite  as group 3`,
+		`row 7  zoë@example\.com  would invite  as group 3`,
+	})
+}
+
+// TestInviteQuotesUnprintableServerText: the server's reasons are shown the
+// same way.
+func TestInviteQuotesUnprintableServerText(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != "/api/accounts/invitations/" {
+			t.Errorf("unexpected request %s %s", r.Method, r.URL)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(`{"email":["\u001b[2Jnope\nrow 9  x@example.com  invited  0b7c"]}`))
+	}))
+	defer srv.Close()
+	t.Setenv(accounts.EnvAPIKey, "test-key")
+	t.Setenv(accounts.EnvBaseURL, srv.URL+"/api/")
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), nil, strings.NewReader("ana@example.com,3\n"), &out, &errOut)
+	if err == nil || err.Error() != "1 of 1 rows failed (rows 1)" {
+		t.Errorf("err = %v", err)
+	}
+	checkLines(t, out.String(), []string{
+		`row 1  ana@example\.com  failed  "refused by the server \(400\): email: \\x1b\[2Jnope\\nrow 9  x@example\.com  invited  0b7c"`,
+	})
 }

@@ -8,6 +8,11 @@
 //	-country NL,BE       workspaces.Country.In (country__in; codes are upper-cased)
 //	-name green          workspaces.Name.IContains (name__icontains)
 //
+// Spaces around the items of -type and -country are ignored, but an empty
+// item is refused (-type , or -type active,,trial), so that a stray comma
+// cannot quietly turn the filter off; leave the flag out to count every type
+// or country.
+//
 // It then walks every matching workspace once with client.Workspaces.All and
 // prints the filters, a table by type (the API's order: the requested types,
 // or all six, including those with no workspace), a table by country (most
@@ -72,8 +77,16 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 
+	typeList, err := splitList(*typeFlag)
+	if err != nil {
+		return fmt.Errorf("-type: %w", err)
+	}
+	countryList, err := splitList(*countryFlag)
+	if err != nil {
+		return fmt.Errorf("-country: %w", err)
+	}
 	var asked []workspaces.WorkspaceType
-	for _, t := range splitList(*typeFlag) {
+	for _, t := range typeList {
 		wt := workspaces.WorkspaceType(strings.ToLower(t))
 		if !wt.Known() {
 			return fmt.Errorf("-type: unknown workspace type %q (want one of %s)", t, joinTypes(workspaces.Types()))
@@ -87,7 +100,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		}
 	}
 	var countries []string
-	for _, c := range splitList(*countryFlag) {
+	for _, c := range countryList {
 		if c = strings.ToUpper(c); !slices.Contains(countries, c) {
 			countries = append(countries, c)
 		}
@@ -179,16 +192,19 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	return nil
 }
 
-// splitList splits a comma-separated flag value, trimming spaces and dropping
-// empty items.
-func splitList(s string) []string {
-	var out []string
-	for _, item := range strings.Split(s, ",") {
-		if item = strings.TrimSpace(item); item != "" {
-			out = append(out, item)
+// splitList splits a comma-separated flag value, trimming spaces. An empty
+// value is an empty list; an empty item in a value that is not is an error.
+func splitList(s string) ([]string, error) {
+	if s == "" {
+		return nil, nil
+	}
+	items := strings.Split(s, ",")
+	for i, item := range items {
+		if items[i] = strings.TrimSpace(item); items[i] == "" {
+			return nil, fmt.Errorf("empty item in %q (separate the items with single commas, or leave the flag out for no filter)", s)
 		}
 	}
-	return out
+	return items, nil
 }
 
 func joinTypes(types []workspaces.WorkspaceType) string {

@@ -146,7 +146,7 @@ func TestReportFiltered(t *testing.T) {
 	}
 	// Lower case, spaces and repeats are accepted; types are shown in the
 	// API's order.
-	check(t, []string{"-country", "NL, be,nl", "-type", "trial,active,"}, want)
+	check(t, []string{"-country", "NL, be,nl", "-type", " trial,active"}, want)
 }
 
 func TestReportByName(t *testing.T) {
@@ -173,6 +173,14 @@ func TestReportRefusesBadArguments(t *testing.T) {
 	}{
 		{[]string{"-type", "active,bogus"}, `-type: unknown workspace type "bogus"`},
 		{[]string{"extra"}, "unexpected arguments"},
+		// An empty item would quietly mean no filter at all.
+		{[]string{"-type", ","}, `-type: empty item in ","`},
+		{[]string{"-type", " "}, `-type: empty item in " "`},
+		{[]string{"-type", "active,,trial"}, `-type: empty item in "active,,trial"`},
+		{[]string{"-type", "active,"}, `-type: empty item in "active,"`},
+		{[]string{"-type", ", active"}, `-type: empty item in ", active"`},
+		{[]string{"-country", ","}, `-country: empty item in ","`},
+		{[]string{"-country", "NL, ,BE"}, `-country: empty item in "NL, ,BE"`},
 	} {
 		var out, errOut bytes.Buffer
 		err := run(context.Background(), tc.args, &out, &errOut)
