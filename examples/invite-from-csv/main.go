@@ -30,6 +30,12 @@
 // bad and reading goes on with the next line. Progress goes to standard
 // error.
 //
+// Each invitation has 30 seconds, retries included, so a long file is never
+// cut short by a limit for the whole run. Ctrl-C stops at the row being sent:
+// that row is reported failed with the cancellation (the server may or may
+// not have received it; check it with -dry-run's list or Invitations.Status),
+// and no later row is sent.
+//
 // With -dry-run it checks every row as the SDK would before sending
 // (invitations.SendRequest.Validate) and prints "would invite" for the good
 // ones, without contacting any server. The server's own rules (pending
@@ -53,6 +59,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"sort"
 	"strconv"
 	"strings"
@@ -65,7 +72,11 @@ import (
 )
 
 func main() {
-	err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	// Ctrl-C cancels the context: calls in flight stop, and the program
+	// ends through its usual error path.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return // -h: the usage is printed
 	}
@@ -74,6 +85,9 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// perInvitation bounds one invitation's call, its retries included.
+const perInvitation = 30 * time.Second
 
 // row is one record of the CSV: its line number, the email as written, and
 // either the request to send or the reason the row cannot be sent.
@@ -120,8 +134,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, out, errOut io.Wri
 		return fmt.Errorf("read %s: %w", name, err)
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
-	defer cancel()
 	var client *accounts.Client
 	if !*dryRun {
 		c, done, err := exampleclient.New(errOut)
@@ -151,7 +163,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, out, errOut io.Wri
 		}
 		if err == nil {
 			var sent *invitations.EmailInvitation
-			sent, err = client.Invitations.Send(ctx, r.req)
+			// Each invitation gets its own time limit, retries included, so
+			// that a long file is not cut short by one limit for the run.
+			sent, err = client.Invitations.Send(ctx, r.req, accounts.WithTimeout(perInvitation))
 			if err == nil {
 				fmt.Fprintf(out, "row %d  %s  invited  %s\n", r.line, email, printable(sent.ID))
 				ok++
