@@ -33,7 +33,7 @@
 // Each invitation has 30 seconds, retries included, so a long file is never
 // cut short by a limit for the whole run. Ctrl-C stops at the row being sent:
 // that row is reported failed with the cancellation (the server may or may
-// not have received it; check it with -dry-run's list or Invitations.Status),
+// not have received it: a rerun may find it already pending),
 // and no later row is sent.
 //
 // With -dry-run it checks every row as the SDK would before sending
