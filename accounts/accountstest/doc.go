@@ -72,8 +72,10 @@
 //     100) in an envelope with absolute links, a page past the end is 404
 //     "Invalid page."; filters id, uuid, name, slug, search (name or slug,
 //     ignoring case). Name and slug are validated like the API's serializer
-//     (1 to 200 characters, slug ^[-a-zA-Z0-9_]+$, slug unique). Only the
-//     owner and the admin may create, change or delete (the member gets 403).
+//     (1 to 200 characters, slug ^[-a-zA-Z0-9_]+$, slug unique). Only users
+//     whose current auth group is OWNER or ADMIN may create, change or delete
+//     (the member gets 403); a user update that changes the group changes
+//     this, and the role user-config reports, at once.
 //   - POST accounts/organizations/{uuid}/increment/: {"usage": n} adds n
 //     (default 1) to the usage and answers {limit, usage, remaining,
 //     overriden}; past the limit (DefaultUsageLimit) it answers 400 on

@@ -66,7 +66,7 @@ func (s *Server) userConfig(u *user) userConfigJSON {
 	return userConfigJSON{
 		Config: map[string]any{
 			"active_workspace_id":          active.ID,
-			"role":                         u.role,
+			"role":                         roleName(u.person.role()),
 			"stakeholder_agreement_signed": u.signed,
 		},
 		AvailableActions: actions,

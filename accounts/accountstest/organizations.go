@@ -85,9 +85,11 @@ var organizationIDRoutes = []idRoute{
 	{strings.TrimSuffix(endpoints.OrganizationIncrement("x"), "x/increment/"), "/increment/", route{"POST": (*Server).incrementOrganization}},
 }
 
-// canManage reports whether u may create, change or delete organizations.
-func canManage(w http.ResponseWriter, u *user) bool {
-	if u.role == "OWNER" || u.role == "ADMIN" {
+// canManage reports whether u may create, change or delete organizations:
+// owners and admins, by the user's current auth group (which a user update
+// can change), as for every other permission.
+func (s *Server) canManage(w http.ResponseWriter, u *user) bool {
+	if g := s.roleOf(u); g == GroupOwner || g == GroupAdmin {
 		return true
 	}
 	writeJSON(w, http.StatusForbidden, detail("You do not have permission to perform this action."))
@@ -172,7 +174,7 @@ func (s *Server) organizationFields(body map[string]any, partial bool, self int)
 }
 
 func (s *Server) createOrganization(w http.ResponseWriter, r *http.Request, u *user, _ string) {
-	if !canManage(w, u) {
+	if !s.canManage(w, u) {
 		return
 	}
 	body, ok := readJSON(w, r)
@@ -221,7 +223,7 @@ func (s *Server) patchOrganization(w http.ResponseWriter, r *http.Request, u *us
 }
 
 func (s *Server) changeOrganization(w http.ResponseWriter, r *http.Request, u *user, id string, partial bool) {
-	if !canManage(w, u) {
+	if !s.canManage(w, u) {
 		return
 	}
 	body, ok := readJSON(w, r)
@@ -248,7 +250,7 @@ func (s *Server) changeOrganization(w http.ResponseWriter, r *http.Request, u *u
 }
 
 func (s *Server) deleteOrganization(w http.ResponseWriter, _ *http.Request, u *user, id string) {
-	if !canManage(w, u) {
+	if !s.canManage(w, u) {
 		return
 	}
 	s.answer(w, func() reply {

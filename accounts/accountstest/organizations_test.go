@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
@@ -133,5 +134,45 @@ func TestOverriddenLimit(t *testing.T) {
 	status, _, b := call(t, s, "POST", "/api/accounts/organizations/"+o.UUID+"/increment/", OwnerToken, "application/json", `{"usage":5000}`)
 	if status != 200 || !strings.Contains(string(b), `"overriden":true`) || !strings.Contains(string(b), `"remaining":-`) {
 		t.Errorf("overridden increment: %d %s", status, b)
+	}
+}
+
+// TestOrganizationRightsFollowTheUsersGroup: an admin demoted to MEMBER by a
+// user update may no longer manage organizations, and the user config reports
+// the new role, as every other permission follows the user's current group.
+func TestOrganizationRightsFollowTheUsersGroup(t *testing.T) {
+	s := newTestServer(t)
+	create := func(slug string) int {
+		code, _, _ := call(t, s, "POST", "/api/accounts/organizations/", AdminToken, "application/json", `{"name":"Org","slug":"`+slug+`"}`)
+		return code
+	}
+	if code := create("before"); code != http.StatusCreated {
+		t.Fatalf("admin create = %d, want 201", code)
+	}
+	admin, ok := s.TokenUser(AdminToken)
+	if !ok {
+		t.Fatal("no admin user")
+	}
+	// The owner can change only the users of its active workspace: switch
+	// to one the admin belongs to.
+	owner, _ := s.TokenUser(OwnerToken)
+	shared := 0
+	for _, id := range admin.Workspaces {
+		if slices.Contains(owner.Workspaces, id) {
+			shared = id
+		}
+	}
+	if code, _, b := call(t, s, "POST", "/api/accounts/users/me/switch-workspace/", OwnerToken, "application/json", fmt.Sprintf(`{"company_id":%d}`, shared)); code != http.StatusOK {
+		t.Fatalf("switch to %d = %d %s", shared, code, b)
+	}
+	patch := fmt.Sprintf(`{"groups":[%d]}`, GroupMember)
+	if code, _, b := call(t, s, "PATCH", "/api/accounts/users/"+admin.UUID+"/", OwnerToken, "application/json", patch); code != http.StatusOK {
+		t.Fatalf("demote = %d %s", code, b)
+	}
+	if code := create("after"); code != http.StatusForbidden {
+		t.Fatalf("demoted create = %d, want 403", code)
+	}
+	if code, _, b := call(t, s, "GET", "/api/accounts/user-config", AdminToken, "", ""); code != http.StatusOK || !strings.Contains(string(b), `"role":"MEMBER"`) {
+		t.Fatalf("user config = %d %s, want role MEMBER", code, b)
 	}
 }

@@ -47,6 +47,13 @@ var groups = []group{
 	{GroupMember, "MEMBER", []string{"view_workspace"}},
 }
 
+// roleName is the name of the auth group id, such as "ADMIN", or "" for an
+// unknown id.
+func roleName(id int) string {
+	g, _ := groupByID(id)
+	return g.Name
+}
+
 func groupByID(id int) (group, bool) {
 	if id < 1 || id > len(groups) {
 		return group{}, false
