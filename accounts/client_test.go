@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/coolset-go/sdk/accounts"
 	"github.com/coolset-go/sdk/workspaces"
@@ -112,6 +113,47 @@ func TestWithEnv(t *testing.T) {
 type funcSource func() (*oauth2.Token, error)
 
 func (f funcSource) Token() (*oauth2.Token, error) { return f() }
+
+// TestACallersTokenCacheIsNotCachedAgain: a source that is already oauth2's
+// cache (what oauth2.Config and clientcredentials give) keeps its own early
+// refresh; a second cache around it would keep a token the caller's cache
+// considers expired, and write to tokens that cache owns (a data race when
+// two clients share the source, which the race detector sees).
+func TestACallersTokenCacheIsNotCachedAgain(t *testing.T) {
+	var fetched atomic.Int32
+	inner := funcSource(func() (*oauth2.Token, error) {
+		fetched.Add(1)
+		return &oauth2.Token{AccessToken: "t", Expiry: time.Now().Add(3 * time.Minute)}, nil
+	})
+	// Refresh 5 minutes early: every 3-minute token is already due.
+	shared := oauth2.ReuseTokenSourceWithExpiry(nil, inner, 5*time.Minute)
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder("GET", userConfigURL, httpmock.NewStringResponder(200, okConfig))
+	var clients []*accounts.Client
+	for range 2 {
+		c, err := accounts.NewClient(accounts.WithBaseURL(testBase), accounts.WithHTTPClient(&http.Client{Transport: mt}), accounts.WithTokenSource(shared))
+		if err != nil {
+			t.Fatal(err)
+		}
+		clients = append(clients, c)
+	}
+	var wg sync.WaitGroup
+	for _, c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 3 {
+				if _, err := c.UserConfig.Get(context.Background()); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n := fetched.Load(); n != 6 {
+		t.Errorf("%d tokens fetched for 6 calls; the caller's cache refreshes every call here, so want 6", n)
+	}
+}
 
 // TestBadTokensAreRefusedBeforeSending: a token source that returns no token,
 // an empty one or one a header cannot carry fails the call with a token error,

@@ -45,7 +45,8 @@ type ListOptions struct {
 	// Search matches a search term across the workspace's searchable fields.
 	Search string `url:"search,omitempty"`
 	// Limit is the number of workspaces per page. For List, nil (or 0) lets
-	// the server choose; All asks for pages of 100 unless Limit is set.
+	// the server choose; All asks for pages of 100 unless Limit is set
+	// above 0.
 	Limit *int `url:"limit,omitempty"`
 	// Offset is the index of the first workspace to return.
 	Offset *int `url:"offset,omitempty"`

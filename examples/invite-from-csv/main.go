@@ -31,10 +31,10 @@
 // error.
 //
 // Each invitation has 30 seconds, retries included, so a long file is never
-// cut short by a limit for the whole run. Ctrl-C stops at the row being sent:
-// that row is reported failed with the cancellation (the server may or may
-// not have received it: a rerun may find it already pending),
-// and no later row is sent.
+// cut short by a limit for the whole run. Ctrl-C during a send reports that
+// row failed with the cancellation (the server may or may not have received
+// it: a rerun may find it already pending); between rows it stops before the
+// next one and says so. No later row is sent.
 //
 // With -dry-run it checks every row as the SDK would before sending
 // (invitations.SendRequest.Validate) and prints "would invite" for the good
@@ -161,6 +161,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, out, errOut io.Wri
 			ok++
 			continue
 		}
+		if err == nil && ctx.Err() != nil {
+			// Cancelled between rows: this one was never sent.
+			return fmt.Errorf("stopped before row %d, which was not sent: %w", r.line, ctx.Err())
+		}
 		if err == nil {
 			var sent *invitations.EmailInvitation
 			// Each invitation gets its own time limit, retries included, so
@@ -175,7 +179,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out, errOut io.Wri
 		fmt.Fprintf(out, "row %d  %s  failed  %s\n", r.line, email, printable(describe(err)))
 		failed = append(failed, strconv.Itoa(r.line))
 		// Past these, every other row would fail the same way.
-		if ctxErr := ctx.Err(); ctxErr != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 			return fmt.Errorf("stopped at row %d: %w", r.line, ctxErr)
 		}
 		if errors.Is(err, accounts.ErrUnauthorized) {

@@ -80,6 +80,21 @@ func TestInviteFromStdin(t *testing.T) {
 	}
 }
 
+// TestInviteCancelledBetweenRowsSendsNoMore: a context cancelled before a row
+// is sent stops the run there, saying the row was not sent; rows refused
+// before sending are still reported.
+func TestInviteCancelledBetweenRowsSendsNoMore(t *testing.T) {
+	t.Setenv(accounts.EnvAPIKey, "")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errOut bytes.Buffer
+	err := run(ctx, nil, strings.NewReader("not-an-email,3\nana@example.com,3\nben@example.com,3\n"), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "stopped before row 2, which was not sent") || !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	checkLines(t, out.String(), []string{`row 1  not-an-email  failed  invalid email: must be an email address like name@example\.com`})
+}
+
 func TestInviteFromFileAllGood(t *testing.T) {
 	t.Setenv(accounts.EnvAPIKey, "")
 	path := filepath.Join(t.TempDir(), "invitees.csv")

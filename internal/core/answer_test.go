@@ -64,3 +64,40 @@ func TestNoContentWithoutAValueIsSuccess(t *testing.T) {
 		t.Fatalf("res = %+v, err = %v", res, err)
 	}
 }
+
+// TestAConnectionCutAfterACompleteValueKeepsTheValue: the server declares a
+// longer body than it sends, but the JSON value is whole. The value stands; for
+// a POST, failing would invite a retry of an act already done.
+func TestAConnectionCutAfterACompleteValueKeepsTheValue(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Length", "40")
+		_, _ = io.WriteString(w, `{"name":"x"}`) // 12 bytes, then the handler ends
+	}))
+	defer srv.Close()
+	c := newTestCore(t, srv)
+	for _, method := range []string{"GET", "POST"} {
+		var out struct{ Name string }
+		if _, err := c.Do(context.Background(), &core.Request{Method: method, Path: "thing/"}, &out, nil); err != nil || out.Name != "x" {
+			t.Errorf("%s: out = %+v, err = %v", method, out, err)
+		}
+	}
+}
+
+// TestAnUnreadableSuccessOfAPostSaysTheServerMayHaveActed: the caller must
+// not take the error for "nothing happened".
+func TestAnUnreadableSuccessOfAPostSaysTheServerMayHaveActed(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	c := newTestCore(t, srv)
+	var out struct{ Name string }
+	_, err := c.Do(context.Background(), &core.Request{Method: "POST", Path: "thing/"}, &out, nil)
+	if err == nil || !strings.Contains(err.Error(), "may have acted") {
+		t.Errorf("POST: err = %v", err)
+	}
+	_, err = c.Do(context.Background(), &core.Request{Method: "GET", Path: "thing/"}, &out, nil)
+	if err == nil || strings.Contains(err.Error(), "may have acted") {
+		t.Errorf("GET: err = %v", err)
+	}
+}

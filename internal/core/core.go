@@ -87,10 +87,16 @@ func New(cfg Config) (*Client, error) {
 		base = http.DefaultTransport
 	}
 	if cfg.TokenSource != nil {
-		// The source's tokens are checked before the cache keeps them (a nil
-		// token would panic inside oauth2), cached until they expire, and
-		// their failures marked final.
-		src := oauth2.ReuseTokenSource(nil, checkedTokenSource{cfg.TokenSource})
+		// The source's tokens are checked (a nil token would panic inside
+		// oauth2), cached until they expire, and their failures marked final.
+		src := oauth2.TokenSource(checkedTokenSource{cfg.TokenSource})
+		if oauth2.ReuseTokenSource(nil, cfg.TokenSource) != cfg.TokenSource {
+			// Not a cache yet. One that is (what oauth2.Config and
+			// clientcredentials give) is not wrapped in a second: that would
+			// write to tokens the caller's cache owns and reset its early
+			// refresh.
+			src = oauth2.ReuseTokenSource(nil, src)
+		}
 		base = &oauth2.Transport{Source: markedTokenSource{src}, Base: base}
 	}
 	hc.Transport = &attemptTransport{next: base, logger: cfg.Logger}
@@ -156,8 +162,9 @@ type BodyDecoder interface {
 	DecodeBody(r io.Reader) error
 }
 
-// Do sends r, retrying by the policy, and decodes a 2xx answer into out (when
-// out is non-nil and the answer has a body). Any other answer becomes an
+// Do sends r, retrying by the policy, and decodes a 2xx answer into out when
+// out is non-nil; then a 204, an empty body, null or text after the value is
+// an error. With a nil out any 2xx is success. Any other answer becomes an
 // *apierror.Error. With the NoRedirect option a 3xx answer is returned as a
 // Response, not followed.
 func (c *Client) Do(ctx context.Context, r *Request, out any, opts []requestconfig.Option) (*Response, error) {
@@ -279,7 +286,7 @@ func (c *Client) finish(ctx context.Context, st *callState, method string, resp 
 		return res, false, nil
 	}
 	if resp.StatusCode == http.StatusNoContent {
-		return nil, false, fmt.Errorf("accounts: %s %s: the server answered 204 No Content where a value was expected", method, st.path)
+		return nil, false, fmt.Errorf("accounts: %s %s: the server answered 204 No Content where a value was expected%s", method, st.path, mayHaveActed(st))
 	}
 	body := &cutDetector{r: resp.Body}
 	err = decode(body, out)
@@ -290,9 +297,19 @@ func (c *Client) finish(ctx context.Context, st *callState, method string, resp 
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, false, ctxErr
 		}
-		return nil, body.cut, fmt.Errorf("accounts: %s %s: decoding the answer: %w", method, st.path, err)
+		return nil, body.cut, fmt.Errorf("accounts: %s %s: decoding the answer%s: %w", method, st.path, mayHaveActed(st), err)
 	}
 	return res, false, nil
+}
+
+// mayHaveActed is said in the error of a successful answer the SDK cannot
+// read: for a call that is not idempotent the server has done what was asked,
+// and repeating the call would do it again.
+func mayHaveActed(st *callState) string {
+	if st.idempotent {
+		return ""
+	}
+	return " (the server answered success: it may have acted; check before repeating the call)"
 }
 
 // retryCutShort decides whether to repeat a call whose answer was cut short:
@@ -370,9 +387,16 @@ func decode(r io.Reader, out any) error {
 // dec has decoded: an answer is one value, and more text after it means the
 // body is not what the SDK thinks it is.
 func End(dec *json.Decoder) error {
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+	_, err := dec.Token()
+	var syntax *json.SyntaxError
+	switch {
+	case errors.Is(err, io.EOF):
+		return nil
+	case err == nil || errors.As(err, &syntax):
 		return errors.New("the answer has data after its JSON value")
 	}
+	// The connection failed after a complete value: the value stands (for a
+	// POST, reporting a failure would invite a retry of an act done).
 	return nil
 }
 

@@ -140,13 +140,21 @@ func emailLocal(l string) bool {
 	return true
 }
 
+// idnRune reports whether r, beyond ASCII, may appear in an international
+// domain label: letters, combining marks (which most Indic scripts need),
+// digits, and the zero-width joiner and non-joiner. Django converts such a
+// domain to punycode before its check, which accepts them.
+func idnRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) || r == '\u200c' || r == '\u200d'
+}
+
 // emailDomain reports whether d is a domain Django's EmailValidator (the
 // server's check) accepts: dot-separated labels of letters, digits and
 // hyphens, each 1 to 63 long and not starting or ending with a hyphen, the
-// last at least 2 long. Letters beyond ASCII count as letters, as Django
-// accepts international domains. It is stricter than Django in two ways:
-// "localhost" and address literals ("[192.0.2.1]") are refused, as no
-// invitation or account should go to them.
+// last at least 2 long. Beyond ASCII, the characters of international domain
+// names count too (see idnRune), as Django accepts them. It is stricter than
+// Django in two ways: "localhost" and address literals ("[192.0.2.1]") are
+// refused, as no invitation or account should go to them.
 func emailDomain(d string) bool {
 	labels := strings.Split(d, ".")
 	if len(labels) < 2 {
@@ -158,7 +166,7 @@ func emailDomain(d string) bool {
 			return false
 		}
 		for _, r := range l {
-			if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 0x7f && unicode.IsLetter(r)) {
+			if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 0x7f && idnRune(r)) {
 				return false
 			}
 		}
