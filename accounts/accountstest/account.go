@@ -22,11 +22,11 @@ func (p *User) analyst() analystJSON {
 // paged by page/page_size. The items carry more than the two documented
 // fields, as an undocumented schema may.
 func (s *Server) listAnalysts(w http.ResponseWriter, r *http.Request, _ *user, _ string) {
-	search := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("search")))
+	search := searchTerms(r.URL.Query().Get("search"))
 	var list []analystJSON
 	s.withLock(func() {
 		for _, p := range s.people {
-			if p.Analyst && (search == "" || strings.Contains(strings.ToLower(p.FirstName+" "+p.LastName+" "+p.Email), search)) {
+			if p.Analyst && searchMatch(search, p.FirstName, p.LastName, p.Email) {
 				list = append(list, p.analyst())
 			}
 		}

@@ -38,9 +38,9 @@
 //
 // # Operations answered
 //
-//   - GET accounts/countries: a bare JSON array; search (name, ignoring case),
-//     name, alpha_2, alpha_3, numeric; sliced by limit/offset when given, else
-//     every country.
+//   - GET accounts/countries: a bare JSON array; search (name), name,
+//     alpha_2, alpha_3, numeric; sliced by limit/offset when given, else every
+//     country.
 //   - GET accounts/countries/{alpha-2}: one country, or 404.
 //   - GET and PATCH accounts/user-config: config (active_workspace_id, role,
 //     stakeholder_agreement_signed), available_actions
@@ -57,7 +57,7 @@
 //     type__in, type__exclude, country, country__icontains,
 //     country__istartswith, country__iendswith, country__in; case-insensitive
 //     lookups ignore case, __in takes one comma-separated value, empty values
-//     are ignored, an unknown type is 400), search (name, ignoring case) and
+//     are ignored, an unknown type is 400), search (name) and
 //     ordering (id, name, type, country, member_count, created_at, updated_at;
 //     "-" for descending; unknown fields ignored; ties by id; a null country
 //     sorts last ascending, as in PostgreSQL).
@@ -70,9 +70,9 @@
 //     accounts/organizations/{uuid}/: DefaultOrganizationCount seeded
 //     organizations with UUIDs; the list pages by page/page_size (default
 //     100) in an envelope with absolute links, a page past the end is 404
-//     "Invalid page."; filters id, uuid, name, slug, search (name or slug,
-//     ignoring case). Name and slug are validated like the API's serializer
-//     (1 to 200 characters, slug ^[-a-zA-Z0-9_]+$, slug unique). Only users
+//     "Invalid page."; filters id, uuid, name, slug, search (name or slug).
+//     Name and slug are validated like the API's serializer (1 to 200
+//     characters, slug ^[-a-zA-Z0-9_]+$, slug unique). Only users
 //     whose current auth group is OWNER or ADMIN may create, change or delete
 //     (the member gets 403); a user update that changes the group changes
 //     this, and the role user-config reports, at once.
@@ -88,10 +88,10 @@
 //     SharedEmail. Auth groups GroupOwner, GroupAdmin and GroupMember; only
 //     OWNER and ADMIN hold view_user.
 //   - GET accounts/users/: the users of the caller's active workspace (403
-//     without view_user); search (name or email). With page or page_size, an
-//     envelope of {id, uuid, email, first_name, last_name, groups, is_active}
-//     (seed 002); otherwise a bare array of full profiles (seed 001), sliced
-//     by limit/offset when given.
+//     without view_user); search (first name, last name or email). With page
+//     or page_size, an envelope of {id, uuid, email, first_name, last_name,
+//     groups, is_active} (seed 002); otherwise a bare array of full profiles
+//     (seed 001), sliced by limit/offset when given.
 //   - GET accounts/users/me/ and the deprecated accounts/user/: the caller's
 //     profile with company, user_company, auth_group and MFA flags.
 //   - POST accounts/users/ and GET, PUT, PATCH, DELETE accounts/users/{uuid}/:
@@ -111,15 +111,22 @@
 //     same rules on role (OWNER, ADMIN or MEMBER, default MEMBER), one
 //     pending invitation per identifier, validity InvitationValidity; listing
 //     needs view_invitation.
-//   - GET accounts/analysts/ (analysts with undocumented extra members, search,
-//     page/page_size) and GET/PATCH accounts/analysts/current/
-//     (consent_given).
+//   - GET accounts/analysts/ (analysts with undocumented extra members, search
+//     (first name, last name or email), page/page_size) and GET/PATCH
+//     accounts/analysts/current/ (consent_given).
 //   - GET accounts/groups/: the three auth groups with their permissions,
 //     paged by page.
 //   - POST accounts/login_url/: 400 for an invalid email, ManualEntryParams
 //     for SharedEmail, otherwise login_hint and account_identifier params.
 //   - GET accounts/portal/: 302 to PortalURL for the owner and the admin, 200
 //     without a body for the member.
+//
+// Search works like Django REST framework's SearchFilter in every list that
+// takes it: the parameter is split into terms on white space and commas (so
+// surrounding or repeated separators change nothing, and a search of
+// separators only is no search), and an item matches when every term is
+// contained, ignoring case, in at least one of the list's search fields (the
+// ones named above): "search=harbor green" finds "Evergreen Harbor AB".
 //
 // # Fault injection
 //

@@ -16,9 +16,9 @@ import (
 func (s *Server) listCountries(w http.ResponseWriter, r *http.Request, _ *user, _ string) {
 	q := r.URL.Query()
 	out := make([]Country, 0, len(s.countries))
-	search := strings.ToLower(q.Get("search"))
+	search := searchTerms(q.Get("search"))
 	for _, c := range s.countries {
-		if search != "" && !strings.Contains(strings.ToLower(c.Name), search) ||
+		if !searchMatch(search, c.Name) ||
 			q.Get("name") != "" && c.Name != q.Get("name") ||
 			q.Get("alpha_2") != "" && c.Alpha2 != q.Get("alpha_2") ||
 			q.Get("alpha_3") != "" && c.Alpha3 != q.Get("alpha_3") ||
@@ -176,7 +176,9 @@ func workspaceFilter(q url.Values) (func(Workspace) bool, map[string][]string) {
 	text("name__icontains", name, icontains)
 	text("name__istartswith", name, istarts)
 	text("name__iendswith", name, iends)
-	text("search", name, icontains)
+	if terms := searchTerms(q.Get("search")); len(terms) > 0 {
+		add(func(w Workspace) bool { return searchMatch(terms, w.Name) })
+	}
 	text("country", country, exact)
 	text("country__icontains", country, icontains)
 	text("country__istartswith", country, istarts)

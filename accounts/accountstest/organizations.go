@@ -103,13 +103,13 @@ func (s *Server) listOrganizations(w http.ResponseWriter, r *http.Request, _ *us
 		writeJSON(w, http.StatusBadRequest, fieldError("id", "Enter a number."))
 		return
 	}
-	search := strings.ToLower(q.Get("search"))
+	search := searchTerms(q.Get("search"))
 	var list []organizationJSON
 	s.withLock(func() {
 		for _, o := range s.orgs {
 			if q.Get("id") != "" && o.ID != id || q.Get("uuid") != "" && !strings.EqualFold(o.UUID, q.Get("uuid")) ||
 				q.Get("name") != "" && o.Name != q.Get("name") || q.Get("slug") != "" && o.Slug != q.Get("slug") ||
-				search != "" && !strings.Contains(strings.ToLower(o.Name), search) && !strings.Contains(strings.ToLower(o.Slug), search) {
+				!searchMatch(search, o.Name, o.Slug) {
 				continue
 			}
 			list = append(list, o.json())

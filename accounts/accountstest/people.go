@@ -357,7 +357,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, u *user, _ st
 		return
 	}
 	q := r.URL.Query()
-	search := strings.ToLower(strings.TrimSpace(q.Get("search")))
+	search := searchTerms(q.Get("search"))
 	paged := q.Has("page") || q.Has("page_size")
 	var users []userJSON       // paged: every match, paged below
 	var profiles []profileJSON // not paged: the slice asked for
@@ -367,7 +367,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, u *user, _ st
 			if !p.inWorkspace(u.active) {
 				continue
 			}
-			if search != "" && !strings.Contains(strings.ToLower(p.FirstName+" "+p.LastName+" "+p.Email), search) {
+			if !searchMatch(search, p.FirstName, p.LastName, p.Email) {
 				continue
 			}
 			list = append(list, p)
