@@ -90,16 +90,12 @@ func (s *Server) loginURL(w http.ResponseWriter, r *http.Request, _ *user, _ str
 	if !ok {
 		return
 	}
-	email, _ := body["email"].(string)
-	switch v, present := body["email"]; {
-	case !present:
-		writeJSON(w, http.StatusBadRequest, fieldError("email", "This field is required."))
-		return
-	case strings.TrimSpace(email) == "" && v != nil:
-		writeJSON(w, http.StatusBadRequest, fieldError("email", "This field may not be blank."))
-		return
-	case !validEmail(email):
-		writeJSON(w, http.StatusBadRequest, fieldError("email", "Enter a valid email address."))
+	email, _, msg := charField{required: true}.read(body, "email")
+	if msg == "" && !validEmail(email) {
+		msg = "Enter a valid email address."
+	}
+	if msg != "" {
+		writeJSON(w, http.StatusBadRequest, fieldError("email", msg))
 		return
 	}
 	n := 0

@@ -303,8 +303,12 @@ func (s *Server) switchWorkspace(w http.ResponseWriter, r *http.Request, u *user
 		return
 	}
 	raw, present := body["company_id"]
-	if !present || raw == nil {
+	if !present {
 		writeJSON(w, http.StatusBadRequest, fieldError("company_id", "This field is required."))
+		return
+	}
+	if raw == nil {
+		writeJSON(w, http.StatusBadRequest, fieldError("company_id", "This field may not be null."))
 		return
 	}
 	id, ok := drfInt(raw)

@@ -76,23 +76,20 @@ func (s *Server) sendInvitation(w http.ResponseWriter, r *http.Request, u *user,
 		return
 	}
 	errs := map[string][]string{}
-	email, _ := body["email"].(string)
-	switch v, present := body["email"]; {
-	case !present:
-		errs["email"] = []string{"This field is required."}
-	case v == nil:
-		errs["email"] = []string{"This field may not be null."}
-	case strings.TrimSpace(email) == "":
-		errs["email"] = []string{"This field may not be blank."}
-	case len(email) > 1024:
-		errs["email"] = []string{"Ensure this field has no more than 1024 characters."}
-	case !validEmail(email):
-		errs["email"] = []string{"Enter a valid email address."}
+	email, _, msg := charField{required: true, maxLen: 1024}.read(body, "email")
+	if msg == "" && !validEmail(email) {
+		msg = "Enter a valid email address."
 	}
-	groupID, ok := drfInt(body["auth_group"])
+	if msg != "" {
+		errs["email"] = []string{msg}
+	}
+	rawGroup, present := body["auth_group"]
+	groupID, ok := drfInt(rawGroup)
 	switch _, exists := groupByID(groupID); {
-	case body["auth_group"] == nil:
+	case !present:
 		errs["auth_group"] = []string{"This field is required."}
+	case rawGroup == nil:
+		errs["auth_group"] = []string{"This field may not be null."}
 	case !ok:
 		errs["auth_group"] = []string{"Incorrect type. Expected pk value, received " + jsonKind(body["auth_group"]) + "."}
 	case !exists:
@@ -187,21 +184,16 @@ func (s *Server) createInvite(w http.ResponseWriter, r *http.Request, u *user, _
 		return
 	}
 	errs := map[string][]string{}
-	ident, isString := body["invitee_identifier"].(string)
-	switch v, present := body["invitee_identifier"]; {
-	case !present:
-		errs["invitee_identifier"] = []string{"This field is required."}
-	case v == nil:
-		errs["invitee_identifier"] = []string{"This field may not be null."}
-	case !isString:
-		errs["invitee_identifier"] = []string{"Not a valid string."}
-	case strings.TrimSpace(ident) == "":
-		errs["invitee_identifier"] = []string{"This field may not be blank."}
+	ident, _, msg := charField{required: true}.read(body, "invitee_identifier")
+	if msg != "" {
+		errs["invitee_identifier"] = []string{msg}
 	}
 	role := "MEMBER"
 	if v, present := body["role"]; present {
 		rs, _ := v.(string)
 		switch {
+		case v == nil:
+			errs["role"] = []string{"This field may not be null."}
 		case !slices.Contains(roles, rs):
 			errs["role"] = []string{fmt.Sprintf(`"%v" is not a valid choice.`, v)}
 		case rs == "OWNER":

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/coolset-go/sdk/internal/endpoints"
 )
@@ -133,27 +132,14 @@ var slugPattern = regexp.MustCompile(`^[-a-zA-Z0-9_]+$`)
 func (s *Server) organizationFields(body map[string]any, partial bool, self int) (name, slug *string, errs map[string][]string) {
 	errs = map[string][]string{}
 	str := func(key string, maxLen int) *string {
-		v, present := body[key]
-		if !present {
-			if !partial {
-				errs[key] = append(errs[key], "This field is required.")
-			}
+		v, ok, msg := charField{required: !partial, maxLen: maxLen}.read(body, key)
+		if msg != "" {
+			errs[key] = append(errs[key], msg)
+		}
+		if !ok {
 			return nil
 		}
-		sv, ok := v.(string)
-		switch {
-		case v == nil:
-			errs[key] = append(errs[key], "This field may not be null.")
-		case !ok:
-			errs[key] = append(errs[key], "Not a valid string.")
-		case strings.TrimSpace(sv) == "":
-			errs[key] = append(errs[key], "This field may not be blank.")
-		case utf8.RuneCountInString(sv) > maxLen:
-			errs[key] = append(errs[key], fmt.Sprintf("Ensure this field has no more than %d characters.", maxLen))
-		default:
-			return &sv
-		}
-		return nil
+		return &v
 	}
 	name = str("name", 200)
 	slug = str("slug", 200)

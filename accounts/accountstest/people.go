@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/coolset-go/sdk/internal/endpoints"
 )
@@ -435,18 +434,11 @@ func userFields(body map[string]any) (func(*User), map[string][]string) {
 	errs := map[string][]string{}
 	var sets []func(*User)
 	str := func(key string, maxLen int, email bool, set func(*User, string)) {
-		v, present := body[key]
-		if !present {
-			return
-		}
-		sv, ok := v.(string)
+		sv, ok, msg := charField{allowBlank: true, maxLen: maxLen}.read(body, key)
 		switch {
-		case v == nil:
-			errs[key] = append(errs[key], "This field may not be null.")
+		case msg != "":
+			errs[key] = append(errs[key], msg)
 		case !ok:
-			errs[key] = append(errs[key], "Not a valid string.")
-		case utf8.RuneCountInString(sv) > maxLen:
-			errs[key] = append(errs[key], fmt.Sprintf("Ensure this field has no more than %d characters.", maxLen))
 		case email && sv != "" && !validEmail(sv):
 			errs[key] = append(errs[key], "Enter a valid email address.")
 		default:
