@@ -154,6 +154,15 @@
 // or of a Faults.Only function) is logged and answered 500 {"detail": "A
 // server error occurred."}, and the server goes on answering.
 //
+// String fields of request bodies (organization name and slug, user email and
+// names, the invitations' email and invitee_identifier, login_url's email)
+// are read like DRF's CharField and EmailField with trim_whitespace: a JSON
+// number is taken as its text (123 as "123"), a boolean, object or array is
+// "Not a valid string.", and surrounding white space is trimmed before the
+// blank check, the length limit and the email check, so "  Acme  " is stored
+// as "Acme". A null for a required field is "This field may not be null.",
+// an absent one "This field is required.".
+//
 // The server records every request (Requests) and exposes its data
 // (Workspaces, MembershipsOf, ActiveWorkspace, Countries, Organizations,
 // Users, UsersOfWorkspace, TokenUser, EmailInvitations, Invitations) so that
