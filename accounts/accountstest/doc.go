@@ -147,7 +147,11 @@
 //
 // Errors use DRF's shapes: {"detail": "..."} for 401, 403, 404, 405 (with an Allow
 // header), 413 and 415; a field map for 400. A body that is not
-// application/json is 415, malformed JSON is 400, a body over MaxBody is 413. A
+// application/json is 415, malformed JSON is 400, a body over MaxBody is 413;
+// detail routes (PUT and PATCH of an organization or a user, an increment)
+// look the object up after the permission check and before reading the body,
+// as DRF's get_object() precedes request.data, so an unknown identifier is
+// 404 whatever the body. A
 // path no view serves is 404 with Django's HTML page. Routing is on the escaped
 // path with exact trailing slashes, so an identifier such as "%2E%2E" is looked
 // up as "..", never resolved. A panic while answering (a bug of this package,

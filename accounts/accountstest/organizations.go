@@ -208,8 +208,21 @@ func (s *Server) patchOrganization(w http.ResponseWriter, r *http.Request, u *us
 	s.changeOrganization(w, r, u, id, true)
 }
 
+// organizationExists answers 404 and reports false when no organization has
+// uuid. Detail views call it before reading the body, as DRF's get_object()
+// runs before request.data is parsed.
+func (s *Server) organizationExists(w http.ResponseWriter, uuid string) bool {
+	var found bool
+	s.withLock(func() { found = s.findOrganization(uuid) >= 0 })
+	if !found {
+		rp := noOrganization()
+		writeJSON(w, rp.status, rp.body)
+	}
+	return found
+}
+
 func (s *Server) changeOrganization(w http.ResponseWriter, r *http.Request, u *user, id string, partial bool) {
-	if !s.canManage(w, u) {
+	if !s.canManage(w, u) || !s.organizationExists(w, id) {
 		return
 	}
 	body, ok := readJSON(w, r)
@@ -258,6 +271,9 @@ const maxUsage = math.MaxInt / 2
 // incrementOrganization adds usage; past the limit it answers 400 unless the
 // organization's limit is overridden.
 func (s *Server) incrementOrganization(w http.ResponseWriter, r *http.Request, _ *user, id string) {
+	if !s.organizationExists(w, id) {
+		return
+	}
 	body, ok := readJSON(w, r)
 	if !ok {
 		return

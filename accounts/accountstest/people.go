@@ -531,6 +531,13 @@ func (s *Server) changeUser(w http.ResponseWriter, r *http.Request, u *user, id 
 	if !s.can(w, u, "change_user") {
 		return
 	}
+	var found bool
+	s.withLock(func() { found = s.findUser(u, id) != nil })
+	if !found { // before reading the body, as DRF's get_object() runs first
+		rp := noUser()
+		writeJSON(w, rp.status, rp.body)
+		return
+	}
 	body, ok := readJSON(w, r)
 	if !ok {
 		return
