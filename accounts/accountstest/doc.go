@@ -61,8 +61,9 @@
 //     ordering (id, name, type, country, member_count, created_at, updated_at;
 //     "-" for descending; unknown fields ignored; ties by id; a null country
 //     sorts last ascending, as in PostgreSQL).
-//   - GET accounts/users/me/workspaces/: {"workspaces": [...]} sliced by
-//     limit/offset, without count or links.
+//   - GET accounts/users/me/workspaces/: {"workspaces": [...]} without count
+//     or links; sliced by limit/offset when either is given (limit default
+//     100, WithPageSize; at most MaxLimit), else every membership.
 //   - POST accounts/users/me/switch-workspace/: {"company_id": n} changes the
 //     user's active workspace; 400 with a field error when it is missing, not
 //     an integer, or not one of the user's workspaces.
@@ -151,10 +152,9 @@
 // detail routes (PUT and PATCH of an organization or a user, an increment)
 // look the object up after the permission check and before reading the body,
 // as DRF's get_object() precedes request.data, so an unknown identifier is
-// 404 whatever the body. A
-// path no view serves is 404 with Django's HTML page. Routing is on the escaped
-// path with exact trailing slashes, so an identifier such as "%2E%2E" is looked
-// up as "..", never resolved. A panic while answering (a bug of this package,
+// 404 whatever the body. A path no view serves is 404 with Django's HTML
+// page. Routing is on the escaped path with exact trailing slashes, so an
+// identifier such as "%2E%2E" is looked up as "..", never resolved. A panic while answering (a bug of this package,
 // or of a Faults.Only function) is logged and answered 500 {"detail": "A
 // server error occurred."}, and the server goes on answering.
 //

@@ -281,8 +281,11 @@ type membershipJSON struct {
 	IsMFAEnabled  bool   `json:"is_mfa_enabled"`
 }
 
-// listMemberships answers operation 11: {"workspaces": [...]}, sliced by
-// limit and offset, without count or links.
+// listMemberships answers operation 11: {"workspaces": [...]}, without count
+// or links, sliced by limit and offset when either is given (as listUsers
+// does) and otherwise every membership: a view without a paginator answers
+// everything, and without a limit the default page size would cut the list
+// silently.
 func (s *Server) listMemberships(w http.ResponseWriter, r *http.Request, u *user, _ string) {
 	var items []membershipJSON
 	s.withLock(func() {
@@ -292,7 +295,10 @@ func (s *Server) listMemberships(w http.ResponseWriter, r *http.Request, u *user
 			items = append(items, membershipJSON{WorkspaceName: ws.Name, WorkspaceID: ws.ID, MemberCount: ws.MemberCount, IsMFAEnabled: ws.IsMFAEnabled})
 		}
 	})
-	from, to, _, _ := s.limitOffset(r, len(items))
+	from, to := 0, len(items)
+	if q := r.URL.Query(); q.Has("limit") || q.Has("offset") {
+		from, to, _, _ = s.limitOffset(r, len(items))
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"workspaces": items[from:to]})
 }
 

@@ -322,6 +322,17 @@ func TestMembershipsAndSwitch(t *testing.T) {
 			t.Errorf("%s memberships: %d %s", token, status, b)
 		}
 	}
+	// Without limit or offset every membership is answered, not the first
+	// page of the default size.
+	for q, want := range map[string]int{"": 1200, "?limit=150": 150, "?offset=1150": 50} {
+		status, _, b := call(t, s, "GET", "/api/accounts/users/me/workspaces/"+q, OwnerToken, "", "")
+		var body struct {
+			Workspaces []membershipJSON `json:"workspaces"`
+		}
+		if err := json.Unmarshal(b, &body); status != 200 || err != nil || len(body.Workspaces) != want {
+			t.Errorf("owner memberships%s: %d, %d items, want %d", q, status, len(body.Workspaces), want)
+		}
+	}
 
 	mine := s.MembershipsOf(MemberToken)
 	cases := []struct {
