@@ -56,8 +56,10 @@
 //     (name, name__icontains, name__istartswith, name__iendswith, type,
 //     type__in, type__exclude, country, country__icontains,
 //     country__istartswith, country__iendswith, country__in; case-insensitive
-//     lookups ignore case, __in takes one comma-separated value, empty values
-//     are ignored, an unknown type is 400), search (name) and
+//     lookups ignore case, __in takes one comma-separated value whose empty
+//     items are accepted and match nothing, as django-filter's, so
+//     "type__in=active," is "type__in=active"; empty values are ignored, an
+//     unknown type is 400), search (name) and
 //     ordering (id, name, type, country, member_count, created_at, updated_at;
 //     "-" for descending; unknown fields ignored; ties by id; a null country
 //     sorts last ascending, as in PostgreSQL).

@@ -202,10 +202,13 @@ func workspaceFilter(q url.Values) (func(Workspace) bool, map[string][]string) {
 		add(func(w Workspace) bool { return w.Type != v })
 	}
 	if v := q.Get("type__in"); v != "" {
+		// django-filter's CSV field splits on commas and cleans each item
+		// with the optional choice field, which takes "" as valid: an empty
+		// item is kept but matches no workspace.
 		set := strings.Split(v, ",")
 		valid := true
 		for _, t := range set {
-			valid = checkType("type__in", t) && valid
+			valid = (t == "" || checkType("type__in", t)) && valid
 		}
 		if valid {
 			add(func(w Workspace) bool { return slices.Contains(set, w.Type) })

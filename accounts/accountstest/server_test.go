@@ -244,6 +244,9 @@ func TestWorkspaceFiltersAndOrdering(t *testing.T) {
 	cases := map[string]func(Workspace) bool{
 		"type=trial":                           func(w Workspace) bool { return w.Type == "trial" },
 		"type__in=demo,test":                   func(w Workspace) bool { return w.Type == "demo" || w.Type == "test" },
+		"type__in=active,":                     func(w Workspace) bool { return w.Type == "active" },
+		"type__in=,demo,,test":                 func(w Workspace) bool { return w.Type == "demo" || w.Type == "test" },
+		"country__in=NL,":                      func(w Workspace) bool { return w.Country != nil && *w.Country == "NL" },
 		"type__exclude=active":                 func(w Workspace) bool { return w.Type != "active" },
 		"country=NL":                           func(w Workspace) bool { return w.Country != nil && *w.Country == "NL" },
 		"country__in=NL,BE":                    func(w Workspace) bool { return w.Country != nil && (*w.Country == "NL" || *w.Country == "BE") },
@@ -281,6 +284,12 @@ func TestWorkspaceFiltersAndOrdering(t *testing.T) {
 		if status != 400 || !strings.Contains(string(b), `"`+key+`":["Select a valid choice.`) {
 			t.Errorf("%s: %d %s", q, status, b)
 		}
+	}
+
+	// Only empty items: django-filter filters by type IN ('', ''), which
+	// matches nothing (a wholly empty value is no filter, as above).
+	if status, _, b := call(t, s, "GET", "/api/accounts/workspaces?type__in=,", OwnerToken, "", ""); status != 200 || !strings.Contains(string(b), `"count":0`) {
+		t.Errorf("type__in=,: %d %s", status, b)
 	}
 
 	var p wsPage
