@@ -59,7 +59,7 @@ func (s *Server) patchCurrentAnalyst(w http.ResponseWriter, r *http.Request, u *
 	if v, present := body["consent_given"]; present {
 		b, ok := drfBool(v)
 		if !ok {
-			writeJSON(w, http.StatusBadRequest, fieldError("consent_given", "Must be a valid boolean."))
+			writeJSON(w, http.StatusBadRequest, fieldError("consent_given", invalidOrNull(v, "Must be a valid boolean.")))
 			return
 		}
 		s.withLock(func() { u.person.Consent = b })

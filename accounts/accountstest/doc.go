@@ -167,7 +167,9 @@
 // "Not a valid string.", and surrounding white space is trimmed before the
 // blank check, the length limit and the email check, so "  Acme  " is stored
 // as "Acme". A null for a required field is "This field may not be null.",
-// an absent one "This field is required.".
+// an absent one "This field is required."; a null for an optional field that
+// takes none (is_active, groups, consent_given, sign_stakeholder_agreement,
+// usage) is "This field may not be null." too.
 //
 // The server records every request (Requests) and exposes its data
 // (Workspaces, MembershipsOf, ActiveWorkspace, Countries, Organizations,

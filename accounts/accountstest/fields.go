@@ -60,3 +60,13 @@ func jsonNumberText(v float64) string {
 	}
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
+
+// invalidOrNull is DRF's message for an invalid value of a field that takes no
+// null: "This field may not be null." for a JSON null (checked before the
+// value is converted), msg for anything else.
+func invalidOrNull(v any, msg string) string {
+	if v == nil {
+		return "This field may not be null."
+	}
+	return msg
+}

@@ -45,6 +45,11 @@ func TestCharFields(t *testing.T) {
 		{"login email null", "POST", "/api/accounts/login_url/", `{"email":null}`, 400, `{"email":["This field may not be null."]}`},
 		{"login email blank", "POST", "/api/accounts/login_url/", `{"email":"  "}`, 400, `{"email":["This field may not be blank."]}`},
 		{"login email boolean", "POST", "/api/accounts/login_url/", `{"email":false}`, 400, `{"email":["Not a valid string."]}`},
+		{"user is_active null", "PATCH", userPath, `{"is_active":null}`, 400, `{"is_active":["This field may not be null."]}`},
+		{"user groups null", "PATCH", userPath, `{"groups":null}`, 400, `{"groups":["This field may not be null."]}`},
+		{"consent null", "PATCH", "/api/accounts/analysts/current/", `{"consent_given":null}`, 400, `{"consent_given":["This field may not be null."]}`},
+		{"sign null", "PATCH", "/api/accounts/user-config", `{"sign_stakeholder_agreement":null}`, 400, `{"sign_stakeholder_agreement":["This field may not be null."]}`},
+		{"usage null", "POST", "/api/accounts/organizations/" + s.Organizations()[1].UUID + "/increment/", `{"usage":null}`, 400, `{"usage":["This field may not be null."]}`},
 		{"switch company null", "POST", "/api/accounts/users/me/switch-workspace/", `{"company_id":null}`, 400, `{"company_id":["This field may not be null."]}`},
 	}
 	for _, tc := range cases {

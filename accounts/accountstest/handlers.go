@@ -89,7 +89,7 @@ func (s *Server) patchUserConfig(w http.ResponseWriter, r *http.Request, u *user
 	if v, present := body["sign_stakeholder_agreement"]; present {
 		b, ok := drfBool(v)
 		if !ok {
-			writeJSON(w, http.StatusBadRequest, fieldError("sign_stakeholder_agreement", "Must be a valid boolean."))
+			writeJSON(w, http.StatusBadRequest, fieldError("sign_stakeholder_agreement", invalidOrNull(v, "Must be a valid boolean.")))
 			return
 		}
 		sign = &b

@@ -281,7 +281,7 @@ func (s *Server) incrementOrganization(w http.ResponseWriter, r *http.Request, _
 	n := 1
 	if v, present := body["usage"]; present {
 		if n, ok = drfInt(v); !ok {
-			writeJSON(w, http.StatusBadRequest, fieldError("usage", "A valid integer is required."))
+			writeJSON(w, http.StatusBadRequest, fieldError("usage", invalidOrNull(v, "A valid integer is required.")))
 			return
 		}
 	}

@@ -451,7 +451,7 @@ func userFields(body map[string]any) (func(*User), map[string][]string) {
 	if v, present := body["groups"]; present {
 		list, ok := v.([]any)
 		if !ok {
-			errs["groups"] = append(errs["groups"], `Expected a list of items but got type "`+jsonKind(v)+`".`)
+			errs["groups"] = append(errs["groups"], invalidOrNull(v, `Expected a list of items but got type "`+jsonKind(v)+`".`))
 		} else {
 			ids := make([]int, 0, len(list))
 			for _, it := range list {
@@ -468,7 +468,7 @@ func userFields(body map[string]any) (func(*User), map[string][]string) {
 	if v, present := body["is_active"]; present {
 		b, ok := drfBool(v)
 		if !ok {
-			errs["is_active"] = append(errs["is_active"], "Must be a valid boolean.")
+			errs["is_active"] = append(errs["is_active"], invalidOrNull(v, "Must be a valid boolean."))
 		} else {
 			sets = append(sets, func(p *User) { p.IsActive = b })
 		}
