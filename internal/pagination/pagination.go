@@ -13,7 +13,9 @@ import (
 	"iter"
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/coolset-go/sdk/internal/core"
@@ -492,7 +494,22 @@ func (w *walker[T]) checkNext(raw string) (*url.URL, error) {
 // reordered is still seen as a repeat. The host is not part of it: only links
 // on the client's base URL are followed.
 func linkKey(u *url.URL) string {
-	return u.EscapedPath() + "?" + u.Query().Encode()
+	// Each pair unescaped where it can be (so "%40" and "@" agree) and kept
+	// raw where it cannot: url.ParseQuery would drop such a pair, and two
+	// different links could then look the same.
+	pairs := strings.Split(u.RawQuery, "&")
+	for i, p := range pairs {
+		k, v, _ := strings.Cut(p, "=")
+		if uk, err := url.QueryUnescape(k); err == nil {
+			k = uk
+		}
+		if uv, err := url.QueryUnescape(v); err == nil {
+			v = uv
+		}
+		pairs[i] = k + "\x01" + v
+	}
+	slices.Sort(pairs)
+	return u.EscapedPath() + "?" + strings.Join(pairs, "\x00")
 }
 
 // ForeignLinkError reports a pagination link that leaves the client's base URL.

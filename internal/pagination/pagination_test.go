@@ -491,3 +491,30 @@ func TestAllStopsMidPageWhenTheContextEnds(t *testing.T) {
 		t.Fatalf("yielded %v then %v; want 3 items then context.Canceled", ids, last)
 	}
 }
+
+// TestAllDoesNotTakeDifferentLinksForALoop: links that differ only in what
+// url.ParseQuery would drop (a bad escape) or in where an escaped "=" sits are
+// different pages; links that differ only in escaping or order are the same.
+func TestAllDoesNotTakeDifferentLinksForALoop(t *testing.T) {
+	c, mt := newCore(t)
+	links := []string{
+		base + "things?cursor=a%zz&offset=1", // a pair ParseQuery drops
+		base + "things?cursor=b%zz&offset=1", // differs only in that pair
+		base + "things?a%3Db=c&offset=1",     // key "a=b", value "c"
+		base + "things?a=b%3Dc&offset=1",     // key "a", value "b=c"
+		base + "things?offset=1&a=b%3Dc",     // the previous link reordered: a loop
+	}
+	var n int
+	mt.RegisterResponder("GET", `=~^`+base+`things`, func(req *http.Request) (*http.Response, error) {
+		body := fmt.Sprintf(`{"next":%q,"results":%s}`, links[n], items(n, n+1))
+		n++
+		return httpmock.NewStringResponse(200, body), nil
+	})
+	ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things"}))
+	if err == nil || !strings.Contains(err.Error(), "same next link twice") {
+		t.Fatalf("err = %v", err)
+	}
+	if len(ids) != 5 {
+		t.Errorf("yielded %d items before the loop was seen, want 5 (the repeat is the fifth link)", len(ids))
+	}
+}
