@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"time"
 
 	"github.com/coolset-go/sdk/accounts"
 	"github.com/coolset-go/sdk/accounts/accountstest"
@@ -112,4 +113,27 @@ func ExampleClient_Portal() {
 	}
 	fmt.Println(p.StatusCode, p.Location)
 	// Output: 302 https://portal.accountstest.invalid/session
+}
+
+// Test code against a flaky API: accountstest answers a share of requests
+// with 5xx and 429 errors, dropped connections and cut-short bodies, chosen
+// from a seed so that a run replays. The SDK retries what is safe to retry,
+// so a listing still yields every workspace once.
+func Example_faultInjection() {
+	srv := accountstest.NewServer(accountstest.WithFaults(accountstest.Faults{
+		Rate: 0.2, Seed: 42,
+		Kinds: []accountstest.Fault{accountstest.Fault502, accountstest.Fault503, accountstest.FaultTruncate},
+	}))
+	defer srv.Close()
+	client, err := accounts.NewClient(accounts.WithBaseURL(srv.URL()), accounts.WithAPIKey(accountstest.OwnerToken),
+		accounts.WithRetryPolicy(accounts.RetryPolicy{MaxRetries: 10, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	all, err := accounts.Collect(client.Workspaces.All(context.Background(), nil))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(all), "workspaces;", "faults injected:", srv.FaultCounts().Total() > 0)
+	// Output: 1200 workspaces; faults injected: true
 }
