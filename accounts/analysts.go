@@ -91,7 +91,9 @@ func (s *AnalystsService) All(ctx context.Context, opts *AnalystListOptions, req
 	return pagination.All[Analyst](ctx, s.spec(opts, reqOpts))
 }
 
-// Current returns the authenticated user's analyst record (operation 14).
+// Current returns the authenticated user's analyst record (operation 14). It
+// is a current call of the API, unlike users.Service.Current, the deprecated
+// path of the user profile.
 func (s *AnalystsService) Current(ctx context.Context, reqOpts ...RequestOption) (*Analyst, error) {
 	return core.Call[Analyst](ctx, s.c, "GET", endpoints.CurrentAnalyst, nil, reqOpts)
 }
