@@ -133,14 +133,7 @@ func TestExportUsersNeutralisesFormulas(t *testing.T) {
 		// Only the first character counts; a leading space is not a formula.
 		{"3", "", "c@x.co", "Ana = Bob", "O'Neil", " -lead", "2", "", ""},
 	}
-	if len(rows) != len(want) {
-		t.Fatalf("rows = %q", rows)
-	}
-	for i := range want {
-		if !slices.Equal(rows[i], want[i]) {
-			t.Errorf("row %d = %q\nwant     %q", i+1, rows[i], want[i])
-		}
-	}
+	checkRows(t, rows, want)
 }
 
 // TestExportUsersWritesEveryGroup serves the organization-centric shape (an
@@ -157,6 +150,12 @@ func TestExportUsersWritesEveryGroup(t *testing.T) {
 		{"2", "597f6eca-6276-4993-bfeb-53cbbbba6f08", "b@x.co", "C", "D", "", "", "true", "3"},
 		{"3", "697f6eca-6276-4993-bfeb-53cbbbba6f08", "c@x.co", "E", "F", "", "", "true", ""},
 	}
+	checkRows(t, rows, want)
+}
+
+// checkRows compares exported CSV records, row by row.
+func checkRows(t *testing.T, rows, want [][]string) {
+	t.Helper()
 	if len(rows) != len(want) {
 		t.Fatalf("rows = %q", rows)
 	}
