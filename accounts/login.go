@@ -6,7 +6,6 @@ import (
 
 	"github.com/coolset-go/sdk/internal/core"
 	"github.com/coolset-go/sdk/internal/endpoints"
-	"github.com/coolset-go/sdk/internal/requestconfig"
 	"github.com/coolset-go/sdk/internal/validate"
 )
 
@@ -51,8 +50,7 @@ type PortalResult struct {
 // is reported in PortalResult.Location for the caller to open (in a browser,
 // typically). A redirect without a Location header is an error.
 func (c *Client) Portal(ctx context.Context, opts ...RequestOption) (*PortalResult, error) {
-	opts = append(opts[:len(opts):len(opts)], func(cfg *requestconfig.Config) { cfg.NoRedirect = true })
-	resp, err := c.core.Do(ctx, &core.Request{Method: "GET", Path: endpoints.Portal}, nil, opts)
+	resp, err := c.core.Do(ctx, &core.Request{Method: "GET", Path: endpoints.Portal, NoRedirect: true}, nil, opts)
 	if err != nil {
 		return nil, err
 	}

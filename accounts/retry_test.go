@@ -48,11 +48,19 @@ func answer(status int, body string, header ...string) *http.Response {
 	return r
 }
 
+// djangoServerError is the page Django answers an unhandled exception with
+// when DEBUG is off.
+const djangoServerError = "<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Server Error (500)</title>\n</head>\n<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n"
+
 func TestRetriesIdempotentFailures(t *testing.T) {
-	for _, status := range []int{429, 502, 503, 504} {
+	for _, status := range []int{429, 500, 502, 503, 504} {
 		t.Run(http.StatusText(status), func(t *testing.T) {
 			c, mt := newMockClient(t)
-			mt.RegisterResponder("GET", userConfigURL, sequence(answer(status, `{"detail":"busy"}`), answer(status, `{"detail":"busy"}`), answer(200, okConfig)))
+			busy := answer(status, `{"detail":"busy"}`)
+			if status == 500 {
+				busy = answer(status, djangoServerError, "Content-Type", "text/html; charset=utf-8")
+			}
+			mt.RegisterResponder("GET", userConfigURL, sequence(busy, answer(status, `{"detail":"busy"}`), answer(200, okConfig)))
 			if _, err := c.UserConfig.Get(context.Background()); err != nil {
 				t.Fatal(err)
 			}
@@ -63,8 +71,8 @@ func TestRetriesIdempotentFailures(t *testing.T) {
 	}
 }
 
-func TestDoesNotRetry500OrClientErrors(t *testing.T) {
-	for _, status := range []int{400, 401, 403, 404, 500} {
+func TestDoesNotRetryClientErrors(t *testing.T) {
+	for _, status := range []int{400, 401, 403, 404, 501} {
 		c, mt := newMockClient(t)
 		mt.RegisterResponder("GET", userConfigURL, sequence(answer(status, `{"detail":"no"}`), answer(200, okConfig)))
 		_, err := c.UserConfig.Get(context.Background())
@@ -74,6 +82,22 @@ func TestDoesNotRetry500OrClientErrors(t *testing.T) {
 		}
 		if n := mt.GetTotalCallCount(); n != 1 {
 			t.Errorf("%d: %d attempts, want 1", status, n)
+		}
+	}
+}
+
+// TestPostIsNeverRetriedOn500: the server may have acted before failing.
+func TestPostIsNeverRetriedOn500(t *testing.T) {
+	for _, body := range []string{`{"detail":"boom"}`, djangoServerError} {
+		c, mt := newMockClient(t)
+		mt.RegisterResponder("POST", switchURL, sequence(answer(500, body), answer(200, `{"message":"ok"}`)))
+		_, err := c.Workspaces.Switch(context.Background(), 3)
+		var apiErr *accounts.Error
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 {
+			t.Fatalf("err = %v", err)
+		}
+		if n := mt.GetTotalCallCount(); n != 1 {
+			t.Errorf("%d attempts, want 1", n)
 		}
 	}
 }

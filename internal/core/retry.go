@@ -1,15 +1,12 @@
 package core
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"sync/atomic"
 	"time"
 
 	"github.com/coolset-go/sdk/internal/apierror"
@@ -19,7 +16,7 @@ import (
 // package re-exports it as accounts.RetryPolicy.
 type RetryPolicy struct {
 	// MaxRetries is the number of retries after the first attempt. Zero takes
-	// the default (3); a negative value disables retries.
+	// the default (5); a negative value disables retries.
 	MaxRetries int
 	// MinWait is the first backoff wait (default 500ms); each retry doubles it.
 	MinWait time.Duration
@@ -34,7 +31,7 @@ type RetryPolicy struct {
 
 // Defaults of RetryPolicy.
 const (
-	DefaultMaxRetries    = 3
+	DefaultMaxRetries    = 5
 	DefaultMinWait       = 500 * time.Millisecond
 	DefaultMaxWait       = 30 * time.Second
 	DefaultMaxRetryAfter = 60 * time.Second
@@ -62,22 +59,6 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	return p
 }
 
-// callState is the per-call state the retry policy, the redirect policy and the
-// attempt logger share through the request's context.
-type callState struct {
-	method     string
-	path       string
-	idempotent bool
-	maxRetries int
-	noRedirect bool
-
-	attempts    atomic.Int32  // attempts sent so far
-	retries     int           // retries decided so far (only checkRetry touches it)
-	refusedWait time.Duration // a Retry-After the policy would not wait for
-}
-
-type stateKey struct{}
-
 // idempotent reports whether repeating a request of this method cannot change
 // the outcome on the server.
 func idempotent(method string) bool {
@@ -88,90 +69,54 @@ func idempotent(method string) bool {
 	return false
 }
 
-// checkRetry is retryablehttp's CheckRetry. It decides, and when it decides to
-// retry it also waits (honouring the context), so that the wait can depend on
-// the call's own state; the Backoff given to retryablehttp is zero.
-func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return false, ctxErr
-	}
-	st, _ := ctx.Value(stateKey{}).(*callState)
-	if st == nil {
-		return false, err
-	}
-	retry, reason, serverWait, hasServerWait := c.classify(st, resp, err)
-	if !retry {
-		return false, err
-	}
-	if st.retries >= st.maxRetries {
-		return false, err
-	}
-
-	wait := c.backoff(st.retries)
-	if hasServerWait {
-		if serverWait > c.policy.MaxRetryAfter {
-			st.refusedWait = serverWait
-			return false, err
-		}
-		wait = serverWait
-	}
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-		if hasServerWait {
-			st.refusedWait = serverWait
-		}
-		return false, err
-	}
-	st.retries++
-	if c.logger != nil {
-		c.logger.LogAttrs(ctx, slog.LevelInfo, "accounts: retrying",
-			slog.String("method", st.method), slog.String("path", st.path),
-			slog.Int("attempt", int(st.attempts.Load())), slog.String("reason", reason),
-			slog.Duration("wait", wait))
-	}
-	drainForRetry(resp)
-	if wait > 0 {
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return false, ctx.Err()
-		case <-t.C:
-		}
-	}
-	return true, nil
+// verdict is the retry policy's reading of one attempt's outcome.
+type verdict struct {
+	retry  bool
+	reason string
+	// ambiguous: the attempt may have reached the server and acted (a 5xx
+	// without a promise that nothing was done, a connection lost after the
+	// request was written, an answer cut short).
+	ambiguous bool
+	// serverWait is the wait the server asked for (Retry-After), when hasWait.
+	serverWait time.Duration
+	hasWait    bool
 }
 
-// classify applies the retry policy to one attempt's outcome: whether it may be
-// retried, why, and the wait the server asked for.
-func (c *Client) classify(st *callState, resp *http.Response, err error) (retry bool, reason string, wait time.Duration, hasWait bool) {
+// classify applies the retry policy to one attempt's outcome: a transport
+// error (err, resp nil), an answer cut short (err a *cutShort) or an answer.
+func classify(idem bool, resp *http.Response, err error) verdict {
 	if err != nil {
+		var cs *cutShort
 		switch {
 		case isFinal(err):
-			return false, "", 0, false
+			return verdict{}
 		case isDialError(err):
-			return true, "connection failed before sending", 0, false
-		case st.idempotent:
-			return true, "connection error", 0, false
+			return verdict{retry: true, reason: "connection failed before sending"}
+		case errors.As(err, &cs):
+			return verdict{retry: idem, reason: "answer cut short", ambiguous: true}
 		}
-		return false, "", 0, false
+		return verdict{retry: idem, reason: "connection error", ambiguous: true}
 	}
 	if resp == nil {
-		return false, "", 0, false
+		return verdict{}
 	}
-	wait, hasWait = apierror.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	v := verdict{reason: resp.Status}
+	v.serverWait, v.hasWait = apierror.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
-		return true, "429 Too Many Requests", wait, hasWait
+		v.retry = true
 	case http.StatusServiceUnavailable:
-		if st.idempotent || hasWait {
-			return true, "503 Service Unavailable", wait, hasWait
-		}
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		if st.idempotent {
-			return true, http.StatusText(resp.StatusCode), 0, false
-		}
+		// With Retry-After the server promises it did nothing: even a POST
+		// may be sent again.
+		v.retry = idem || v.hasWait
+		v.ambiguous = !v.hasWait
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		// Django's HTML 500 page, a proxy's 502 or 504: the server may have
+		// acted before failing, so only a call whose repetition changes
+		// nothing is sent again.
+		v.retry, v.ambiguous = idem, true
 	}
-	return false, "", 0, false
+	return v
 }
 
 // backoff is the jittered exponential wait before retry n (0-based): a random

@@ -24,8 +24,6 @@ type Config struct {
 	// (10); a negative value turns fetching ahead off, so pages are fetched one
 	// at a time. accounts.WithPrefetch stores 0 and below as -1.
 	Prefetch int
-	// NoRedirect makes the call report a redirect instead of following it.
-	NoRedirect bool
 }
 
 // Option changes the Config of one call.

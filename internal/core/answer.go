@@ -1,0 +1,133 @@
+package core
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"io"
+)
+
+// ErrResponseTooLarge is matched (errors.Is) by the error of a call whose
+// successful answer is longer than Config.MaxResponseBytes.
+var ErrResponseTooLarge = errors.New("the answer is larger than the SDK reads")
+
+// BodyDecoder is implemented by results that decode themselves from the raw
+// answer (the pagination engine's pages); others are decoded with encoding/json.
+type BodyDecoder interface {
+	DecodeBody(r io.Reader) error
+}
+
+// answerReader reads a successful answer's body up to a bound. It notes
+// whether reading failed for a reason other than its end (a connection cut
+// mid-answer, as opposed to a complete body that does not decode), and the
+// body's first byte that is not JSON white space, so that a JSON null (which
+// decodes into a value without error, leaving it zero) can be told from an
+// object without reading the body twice.
+type answerReader struct {
+	r        io.Reader
+	left     int64 // bytes still allowed
+	cut      bool
+	tooLarge bool
+	first    byte
+}
+
+func (a *answerReader) Read(p []byte) (int, error) {
+	if a.left <= 0 {
+		// One byte past the bound tells a body of exactly the bound from a
+		// longer one.
+		var one [1]byte
+		if n, err := a.r.Read(one[:]); n == 0 {
+			return 0, a.note(err)
+		}
+		a.tooLarge = true
+		return 0, ErrResponseTooLarge
+	}
+	if int64(len(p)) > a.left {
+		p = p[:a.left]
+	}
+	n, err := a.r.Read(p)
+	a.left -= int64(n)
+	for i := 0; a.first == 0 && i < n; i++ {
+		switch p[i] {
+		case ' ', '\t', '\r', '\n':
+		default:
+			a.first = p[i]
+		}
+	}
+	return n, a.note(err)
+}
+
+func (a *answerReader) note(err error) error {
+	if err != nil && err != io.EOF {
+		a.cut = true
+	}
+	return err
+}
+
+// decode reads one JSON value from r into out. An empty body is an error: a
+// caller that expects a value must not get a zero one silently.
+func decode(r io.Reader, out any) error {
+	if d, ok := out.(BodyDecoder); ok {
+		return d.DecodeBody(r)
+	}
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(out); err != nil {
+		if errors.Is(err, io.EOF) {
+			return io.ErrUnexpectedEOF
+		}
+		return err
+	}
+	return End(dec)
+}
+
+// End reports an error when anything but white space follows the JSON value
+// dec has decoded: an answer is one value, and more text after it means the
+// body is not what the SDK thinks it is.
+func End(dec *json.Decoder) error {
+	_, err := dec.Token()
+	var syntax *json.SyntaxError
+	switch {
+	case errors.Is(err, io.EOF):
+		return nil
+	case errors.Is(err, ErrResponseTooLarge):
+		return err
+	case err == nil || errors.As(err, &syntax):
+		return errors.New("the answer has data after its JSON value")
+	}
+	// The connection failed after a complete value: the value stands (for a
+	// POST, reporting a failure would invite a retry of an act done).
+	return nil
+}
+
+// FirstByte returns the first byte of r that is not JSON white space, and a
+// reader that still yields it, so that a decoder can choose a shape.
+func FirstByte(r io.Reader) (byte, io.Reader, error) {
+	br, ok := r.(*bufio.Reader)
+	if !ok {
+		br = bufio.NewReader(r)
+	}
+	for {
+		b, err := br.ReadByte()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return 0, br, err
+		}
+		switch b {
+		case ' ', '\t', '\r', '\n':
+			continue
+		}
+		if err := br.UnreadByte(); err != nil {
+			return 0, br, err
+		}
+		return b, br, nil
+	}
+}
+
+// closeBody drains a little of an answer, so its connection can be reused, and
+// closes it.
+func closeBody(b io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(b, 4<<10))
+	_ = b.Close()
+}

@@ -1,0 +1,50 @@
+package core
+
+import (
+	"fmt"
+	"net/http"
+)
+
+// redirectPolicy follows a redirect only to the client's own scheme, host and
+// base path: oauth2.Transport sits below http.Client and would put the token
+// on any request. The caller's own CheckRedirect, if any, then decides.
+func (c *Client) redirectPolicy(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		loc := redact(req.URL.String())
+		if !c.SameBase(req.URL) {
+			return &RedirectError{Location: loc, Reason: "it leads away from the base URL"}
+		}
+		if len(via) > 0 && via[0].Method != req.Method {
+			// net/http turns a POST, PUT or PATCH redirected with 301, 302 or
+			// 303 into a GET: the call would report success for an act the
+			// server never did.
+			return &RedirectError{Location: loc, Reason: "it would turn the " + via[0].Method + " into a " + req.Method}
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= maxRedirects {
+			return &RedirectError{Location: loc, Reason: fmt.Sprintf("stopped after %d redirects", maxRedirects)}
+		}
+		return nil
+	}
+}
+
+// maxRedirects is how many redirects one attempt follows, as net/http's
+// default policy.
+const maxRedirects = 10
+
+// RedirectError reports a redirect the SDK refused to follow: one that leads
+// away from the base URL (where the credentials must not go), one that would
+// change the request's method, or one too many. It is final: never retried.
+type RedirectError struct {
+	// Location is the refused target, without its query string.
+	Location string
+	// Reason says why the redirect was refused.
+	Reason string
+}
+
+// Error names the refused target, without its query string, and the reason.
+func (e *RedirectError) Error() string {
+	return "refused a redirect to " + e.Location + ": " + e.Reason
+}
