@@ -37,6 +37,22 @@ type RedirectError = core.RedirectError
 // it led away from the base URL.
 type ForeignLinkError = pagination.ForeignLinkError
 
+// TransportError is a call that got no answer on any attempt: the connection
+// was refused or lost, DNS or TLS failed, or an attempt timed out. Method and
+// Path name the call, Attempts says how many were made, and MayHaveActed is
+// true for a POST or PATCH whose request may have reached the server (check
+// before repeating it). errors.As still reaches the *url.Error or net.Error
+// underneath:
+//
+//	var te *accounts.TransportError
+//	var ne net.Error
+//	if errors.As(err, &te) && errors.As(err, &ne) && ne.Timeout() { ... }
+type TransportError = core.TransportError
+
+// ErrResponseTooLarge matches (errors.Is) the error of a call whose successful
+// answer is longer than WithMaxResponseBytes allows.
+var ErrResponseTooLarge = core.ErrResponseTooLarge
+
 // NonFieldErrors is the key of Error.FieldErrors holding errors that belong to
 // no single field.
 const NonFieldErrors = apierror.NonFieldErrors

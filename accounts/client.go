@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/coolset-go/sdk/countries"
 	"github.com/coolset-go/sdk/internal/core"
@@ -64,6 +65,9 @@ type settings struct {
 	retry       RetryPolicy
 	userAgent   string
 	logger      *slog.Logger
+
+	attemptTimeout   time.Duration
+	maxResponseBytes int64
 }
 
 // Option configures NewClient. An option given a bad value makes NewClient
@@ -106,6 +110,9 @@ func NewClient(opts ...Option) (*Client, error) {
 		UserAgent:   ua,
 		Logger:      s.logger,
 		Retry:       s.retry,
+
+		AttemptTimeout:   s.attemptTimeout,
+		MaxResponseBytes: s.maxResponseBytes,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("accounts: %w", err)
@@ -244,7 +251,7 @@ func WithHTTPClient(hc *http.Client) Option {
 // RetryPolicy says how often and how long the SDK retries a request. Its
 // fields:
 //
-//   - MaxRetries: retries after the first attempt; 0 takes the default of 3,
+//   - MaxRetries: retries after the first attempt; 0 takes the default of 5,
 //     and a negative value turns retries off. (The per-call WithMaxRetries(0)
 //     also turns them off: there 0 is an explicit limit, not "unset".)
 //   - MinWait: the first backoff wait, doubled on each retry (default 500ms).
@@ -255,11 +262,23 @@ func WithHTTPClient(hc *http.Client) Option {
 //
 // Waits are jittered within [d/2, d]. Zero fields take the defaults.
 //
-// What is retried: connection errors and 429, 502, 503, 504 answers for GET,
+// What is retried: connection errors, timed-out attempts, answers cut short
+// and 429, 500, 502, 503, 504 answers (JSON or an HTML error page) for GET,
 // HEAD, PUT and DELETE. POST and PATCH may have changed state, so they are
 // retried only when the server said it did nothing (429, or 503 with
-// Retry-After) or the connection failed before the request was written. 500 is
-// never retried, nor is a failed token fetch.
+// Retry-After) or the connection failed before the request was written: never
+// on 500, 502 or 504. A failed token fetch, a refused redirect and a
+// certificate error are never retried.
+//
+// The defaults are sized so that a walk of 25 pages through a server that
+// fails one request in five (half 503, half Django's HTML 500) completes: a
+// request then fails for good only when six attempts in a row fail. The waits
+// add up to at most 15.5 s per request (0.5 + 1 + 2 + 4 + 8 s, each jittered
+// down to half), plus what Retry-After asks, up to MaxRetryAfter.
+//
+// A DELETE retried after an attempt that may have reached the server (a 5xx,
+// a lost connection) and then answered 404 Not Found is a success: the earlier
+// attempt deleted it, which is what the call asked for.
 type RetryPolicy = core.RetryPolicy
 
 // WithRetryPolicy sets the retry limit and waits.
@@ -272,6 +291,46 @@ func WithRetryPolicy(p RetryPolicy) Option {
 		return nil
 	}
 }
+
+// WithAttemptTimeout bounds each attempt of every call: connecting, sending,
+// waiting for the answer and reading it (default DefaultAttemptTimeout, 80 s).
+// An attempt that runs out is a connection error: retried for GET, HEAD, PUT
+// and DELETE, final for POST and PATCH. It bounds a call even when the
+// caller's context has no deadline; to bound a whole call, retries included,
+// use a context deadline or the per-call WithTimeout. With WithHTTPClient, a
+// client whose own Timeout is shorter keeps it. d must be positive.
+func WithAttemptTimeout(d time.Duration) Option {
+	return func(s *settings) error {
+		if d <= 0 {
+			return errors.New("accounts: WithAttemptTimeout: the timeout must be positive")
+		}
+		s.attemptTimeout = d
+		return nil
+	}
+}
+
+// DefaultAttemptTimeout is how long one attempt may take when
+// WithAttemptTimeout is not given.
+const DefaultAttemptTimeout = core.DefaultAttemptTimeout
+
+// WithMaxResponseBytes bounds the body of a successful answer, counted after
+// decompression (default DefaultMaxResponseBytes, 32 MiB: a page of 1,000 of
+// the API's largest items is a few megabytes). A longer answer is an error
+// matching ErrResponseTooLarge, read no further. Error answers are bounded
+// separately: the SDK keeps at most 1 MiB of one. n must be positive.
+func WithMaxResponseBytes(n int64) Option {
+	return func(s *settings) error {
+		if n <= 0 {
+			return errors.New("accounts: WithMaxResponseBytes: the bound must be positive")
+		}
+		s.maxResponseBytes = n
+		return nil
+	}
+}
+
+// DefaultMaxResponseBytes is the bound on a successful answer's body when
+// WithMaxResponseBytes is not given.
+const DefaultMaxResponseBytes = core.DefaultMaxResponseBytes
 
 // WithUserAgent sets the User-Agent header, "coolset-go-sdk/<version>
 // (accounts)" by default.

@@ -3,6 +3,7 @@ package accounts_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -382,5 +383,59 @@ func TestDialErrorToClosedPortIsReported(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "secret-term") {
 		t.Errorf("error quotes the query: %v", err)
+	}
+}
+
+// TestDeleteAnswered404AfterAnAmbiguousAttemptIsSuccess: the first attempt may
+// have deleted the user (a 502 from a proxy, a lost connection); the retry's
+// 404 then means it is gone, as asked. A 404 on the first attempt, or after a
+// failure that promised nothing was done (429), is still an error.
+func TestDeleteAnswered404AfterAnAmbiguousAttemptIsSuccess(t *testing.T) {
+	const uuid = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+	userURL := testBase + "accounts/users/" + uuid + "/"
+	notFound := `{"detail":"Not found."}`
+	cases := []struct {
+		name    string
+		answers []*http.Response
+		wantErr bool
+	}{
+		{"after a 502", []*http.Response{answer(502, "<html>Bad Gateway</html>"), answer(404, notFound)}, false},
+		{"after a 500 and a 504", []*http.Response{answer(500, djangoServerError), answer(504, "timeout"), answer(404, notFound)}, false},
+		{"after a 429", []*http.Response{answer(429, `{"detail":"slow down"}`, "Retry-After", "0"), answer(404, notFound)}, true},
+		{"at once", []*http.Response{answer(404, notFound)}, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt := newMockClient(t)
+			mt.RegisterResponder("DELETE", userURL, sequence(tc.answers...))
+			err := c.Users.Delete(context.Background(), uuid)
+			if tc.wantErr != errors.Is(err, accounts.ErrNotFound) || (!tc.wantErr && err != nil) {
+				t.Errorf("err = %v, want error %v", err, tc.wantErr)
+			}
+			if n := mt.GetTotalCallCount(); n != len(tc.answers) {
+				t.Errorf("%d attempts, want %d", n, len(tc.answers))
+			}
+		})
+	}
+
+	// A connection lost after the request was written is ambiguous too.
+	var count atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if count.Add(1) == 1 {
+			if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+				conn.Close()
+			}
+			return
+		}
+		w.WriteHeader(404)
+		_, _ = io.WriteString(w, notFound)
+	}))
+	defer srv.Close()
+	c, err := accounts.NewClient(accounts.WithBaseURL(srv.URL+"/api/"), accounts.WithRetryPolicy(fastRetries))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Users.Delete(context.Background(), uuid); err != nil || count.Load() != 2 {
+		t.Errorf("after a lost connection: err = %v, %d attempts", err, count.Load())
 	}
 }

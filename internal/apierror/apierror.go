@@ -41,8 +41,9 @@ var (
 	// ErrRateLimited matches a 429 answer that was still refused after the
 	// allowed retries.
 	ErrRateLimited = errors.New("rate limited")
-	// ErrInvalid matches a 400 answer (the server refused the input) and every
-	// *InputError (the SDK refused it before sending).
+	// ErrInvalid matches a 400 or 422 answer (the server or a validating
+	// gateway refused the input) and every *InputError (the SDK refused it
+	// before sending).
 	ErrInvalid = errors.New("invalid input")
 )
 
@@ -63,6 +64,12 @@ type Error struct {
 	Detail string
 	// Code is Django REST framework's error code when the answer had one.
 	Code string
+	// Type is the problem type URI of an application/problem+json answer
+	// (RFC 9457, as API gateways and validating proxies send), when it named
+	// one other than "about:blank". Such an answer's "detail" (or, without
+	// one, its "title") is in Detail, and its extension members in
+	// FieldErrors.
+	Type string
 	// FieldErrors maps each rejected field to the server's messages about it.
 	// Errors not tied to one field are under NonFieldErrors; nested fields are
 	// flattened with dots and list indexes ("members[2].email").
@@ -131,7 +138,7 @@ func (e *Error) Is(target error) bool {
 	case ErrRateLimited:
 		return e.StatusCode == http.StatusTooManyRequests
 	case ErrInvalid:
-		return e.StatusCode == http.StatusBadRequest
+		return e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnprocessableEntity
 	}
 	return false
 }
@@ -140,8 +147,43 @@ func (e *Error) Is(target error) bool {
 func New(method, path string, status int, header http.Header, body []byte) *Error {
 	e := &Error{StatusCode: status, Method: method, Path: path, Header: header, Body: body}
 	e.RetryAfter, _ = ParseRetryAfter(header.Get("Retry-After"), time.Now())
-	parseBody(e, body)
+	if !isProblem(header) || !parseProblem(e, body) {
+		parseBody(e, body)
+	}
 	return e
+}
+
+// isProblem reports whether an answer is declared application/problem+json.
+func isProblem(h http.Header) bool {
+	ct, _, _ := strings.Cut(h.Get("Content-Type"), ";")
+	return strings.EqualFold(strings.TrimSpace(ct), "application/problem+json")
+}
+
+// parseProblem reads an RFC 9457 problem object: "detail" (or "title") into
+// Detail, "type" into Type, and extension members into FieldErrors; the
+// standard members "status", "title" and "instance" are not field errors. It
+// reports false for a body that is not a JSON object.
+func parseProblem(e *Error, body []byte) bool {
+	var p map[string]any
+	if json.Unmarshal(bytes.TrimSpace(body), &p) != nil || p == nil {
+		return false
+	}
+	str := func(k string) string { s, _ := p[k].(string); return s }
+	e.Detail = str("detail")
+	if e.Detail == "" {
+		e.Detail = str("title")
+	}
+	if t := str("type"); t != "about:blank" {
+		e.Type = t
+	}
+	for k, v := range p {
+		switch k {
+		case "type", "title", "status", "detail", "instance":
+			continue
+		}
+		addField(e, k, v)
+	}
+	return true
 }
 
 // maxRetryAfter caps what ParseRetryAfter reports, in either form.

@@ -133,3 +133,37 @@ func TestParseRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+// TestProblemJSON: an RFC 9457 answer from a gateway fills Detail from detail
+// (or title) and Type from type; status and title are not field errors; its
+// extension members are; a 422 matches ErrInvalid.
+func TestProblemJSON(t *testing.T) {
+	h := http.Header{"Content-Type": {"application/problem+json; charset=utf-8"}}
+	cases := []struct {
+		name, body, detail, typ string
+		fields                  map[string][]string
+	}{
+		{"detail and title", `{"type":"https://gw.example/probs/upstream","title":"Bad Gateway","status":502,"detail":"upstream timed out","instance":"/x/1"}`,
+			"upstream timed out", "https://gw.example/probs/upstream", nil},
+		{"title only", `{"type":"about:blank","title":"Unprocessable Content","status":422}`, "Unprocessable Content", "", nil},
+		{"extension members", `{"title":"Invalid request","status":422,"invalid-params":[{"name":"email","reason":"not an email"}]}`,
+			"Invalid request", "", map[string][]string{"invalid-params[0].name": {"email"}, "invalid-params[0].reason": {"not an email"}}},
+		{"not an object falls back to the excerpt", `<h1>Bad Gateway</h1>`, "<h1>Bad Gateway</h1>", "", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := New("GET", "/api/accounts/workspaces", 422, h, []byte(tc.body))
+			if e.Detail != tc.detail || e.Type != tc.typ || !reflect.DeepEqual(e.FieldErrors, tc.fields) {
+				t.Errorf("detail %q, type %q, fields %v; want %q, %q, %v", e.Detail, e.Type, e.FieldErrors, tc.detail, tc.typ, tc.fields)
+			}
+			if !errors.Is(e, ErrInvalid) {
+				t.Error("a 422 does not match ErrInvalid")
+			}
+		})
+	}
+	// Without the media type, the same body is read as DRF's field map.
+	e := New("GET", "/p", 502, http.Header{"Content-Type": {"application/json"}}, []byte(`{"title":"x","status":502}`))
+	if len(e.FieldErrors) != 2 {
+		t.Errorf("plain JSON: fields %v", e.FieldErrors)
+	}
+}
