@@ -117,7 +117,7 @@ func TestInvitationsAllFollowsPages(t *testing.T) {
 	mt.RegisterResponderWithQuery("GET", "https://api.test/api/accounts/invite/", "", httpmock.NewStringResponder(200,
 		`{"count":2,"next":"https://api.test/api/accounts/invite/?page=2","previous":null,"results":[`+inviteJSON+`]}`))
 	mt.RegisterResponderWithQuery("GET", "https://api.test/api/accounts/invite/", "page=2", httpmock.NewStringResponder(200,
-		`{"count":2,"next":null,"previous":"https://api.test/api/accounts/invite/","results":[`+inviteJSON+`]}`))
+		`{"count":2,"next":null,"previous":"https://api.test/api/accounts/invite/","results":[`+strings.Replace(inviteJSON, "ben@", "bo@", 1)+`]}`))
 	got, err := accounts.Collect(c.Invitations.All(context.Background(), nil))
 	if err != nil || len(got) != 2 {
 		t.Fatalf("got %d, err %v", len(got), err)

@@ -98,12 +98,16 @@ func TestUsersListEnvelopePageSize(t *testing.T) {
 	checkUser(t)(&page.Results[0], nil)
 }
 
+// otherUserJSON is userJSON with another id: pages of a list hold distinct
+// items (a page starting with an earlier page's item is refused as a repeat).
+var otherUserJSON = strings.Replace(userJSON, `"id":7`, `"id":8`, 1)
+
 func TestUsersAllBothShapes(t *testing.T) {
 	ctx := context.Background()
 	t.Run("limit/offset bare arrays", func(t *testing.T) {
 		c, mt := newMockClient(t)
 		mt.RegisterResponderWithQuery("GET", "https://api.test/api/accounts/users/", "limit=2&offset=0", httpmock.NewStringResponder(200, `[`+userJSON+`,`+userJSON+`]`))
-		mt.RegisterResponderWithQuery("GET", "https://api.test/api/accounts/users/", "limit=2&offset=2", httpmock.NewStringResponder(200, `[`+userJSON+`]`))
+		mt.RegisterResponderWithQuery("GET", "https://api.test/api/accounts/users/", "limit=2&offset=2", httpmock.NewStringResponder(200, `[`+otherUserJSON+`]`))
 		got, err := accounts.Collect(c.Users.All(ctx, &users.ListOptions{Limit: accounts.Ptr(2), Offset: accounts.Ptr(0)}))
 		if err != nil || len(got) != 3 {
 			t.Fatalf("got %d users, err %v", len(got), err)
@@ -117,7 +121,7 @@ func TestUsersAllBothShapes(t *testing.T) {
 		mt.RegisterResponderWithQuery("GET", "https://api.test/api/accounts/users/", "page_size=2", httpmock.NewStringResponder(200,
 			`{"count":3,"next":"https://api.test/api/accounts/users/?page=2&page_size=2","previous":null,"results":[`+userJSON+`,`+userJSON+`]}`))
 		mt.RegisterResponderWithQuery("GET", "https://api.test/api/accounts/users/", "page=2&page_size=2", httpmock.NewStringResponder(200,
-			`{"count":3,"next":null,"previous":"https://api.test/api/accounts/users/?page_size=2","results":[`+userJSON+`]}`))
+			`{"count":3,"next":null,"previous":"https://api.test/api/accounts/users/?page_size=2","results":[`+otherUserJSON+`]}`))
 		got, err := accounts.Collect(c.Users.All(ctx, &users.ListOptions{PageSize: accounts.Ptr(2)}))
 		if err != nil || len(got) != 3 {
 			t.Fatalf("got %d users, err %v", len(got), err)

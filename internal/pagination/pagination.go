@@ -13,6 +13,7 @@ import (
 	"iter"
 	"math"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -173,13 +174,48 @@ type walker[T any] struct {
 	seen    map[string]bool // next links already followed
 	fetched int             // items received so far
 	pages   int
+	// firsts holds the first item of the last few pages: a page that starts
+	// with the same item as one of them repeats it (a server that ignores
+	// the position, or links that do not advance).
+	firsts [repeatWindow]*T
+}
+
+// repeatWindow is how many earlier pages a page is compared with.
+const repeatWindow = 4
+
+// errRepeat is account's report of a page that repeats an earlier one.
+var errRepeat = errors.New("repeats an earlier page")
+
+// account counts a page received and refuses one that repeats an earlier
+// page.
+func (w *walker[T]) account(p *decodedPage[T]) error {
+	if len(p.Results) > 0 {
+		first := &p.Results[0]
+		for _, f := range w.firsts {
+			if f != nil && reflect.DeepEqual(f, first) {
+				return errRepeat
+			}
+		}
+		kept := *first // a copy: the page itself can be collected
+		w.firsts[w.pages%repeatWindow] = &kept
+	}
+	w.pages++
+	w.fetched += len(p.Results)
+	return nil
+}
+
+// repeated is the error of a walk whose server sent a page again.
+func (w *walker[T]) repeated() error {
+	return fmt.Errorf("accounts: %s: page %d starts with the same item as an earlier page: the server repeats pages; stopped to avoid a loop", w.spec.Path, w.pages+1)
 }
 
 // run fetches pages and yields their items until the list ends, the loop
 // breaks (nil error) or something fails.
 func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 	q := cloneValues(w.spec.Query)
-	var limit int // page length to expect on a bare-array walk; 0 when unknown
+	var limit int  // the page size asked
+	var served int // the longest page the server served so far (bare arrays)
+	var firstLen int
 	if q == nil {
 		q = url.Values{}
 	}
@@ -216,8 +252,18 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 		if _, err := w.spec.Client.Do(ctx, req, p, w.spec.Options); err != nil {
 			return err
 		}
-		w.pages++
-		w.fetched += len(p.Results)
+		if err := w.account(p); err != nil {
+			if !p.envelope && w.pages == 1 && len(p.Results) == firstLen {
+				// The request confirming a short first page answered the
+				// first page again: the server ignores the position (a list
+				// without pagination), so the first page was the whole list.
+				return nil
+			}
+			return w.repeated()
+		}
+		if w.pages == 1 {
+			firstLen = len(p.Results)
+		}
 		if p.Count != nil && w.fetched > *p.Count {
 			return fmt.Errorf("accounts: %s: the server sent %d items, more than the count of %d it gave", w.spec.Path, w.fetched, *p.Count)
 		}
@@ -261,17 +307,17 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 			continue
 		}
 
-		// A bare array (or an object without links): the page's length tells
-		// whether there is more.
+		// A bare array (or an object without links): only the pages' lengths
+		// tell where the list ends. The server decides the page size (Django
+		// REST framework caps limit and page_size at its maximum without a
+		// word), so a page shorter than asked ends the walk only when an
+		// earlier page was longer; the first short page is confirmed by one
+		// more request, which answers an empty page at the end.
 		n := len(p.Results)
-		if n == 0 || (limit > 0 && n < limit) || (limit > 0 && n > limit) {
-			// Short: the end. Longer than asked: the server ignores paging and
-			// sent everything.
+		if n == 0 || n < served {
 			return nil
 		}
-		if limit == 0 {
-			limit = n // page/page_size with the server's own page size
-		}
+		served = n
 		if w.pages >= maxPagesWithoutCount {
 			return fmt.Errorf("accounts: %s: stopped after %d pages", w.spec.Path, w.pages)
 		}
@@ -443,11 +489,18 @@ func (w *walker[T]) fetchAhead(parent context.Context, yield func(*T, error) boo
 		if len(p.Results) != pl.want(k) {
 			return fmt.Errorf("accounts: %s: the page at %d has %d items where the count of %d implies %d; the list changed while it was read", w.spec.Path, pl.position(k), len(p.Results), pl.count, pl.want(k))
 		}
+		if last := k == total-1; last != (p.Next == "") {
+			if last {
+				return fmt.Errorf("accounts: %s: the server links to another page after all %d items it counted", w.spec.Path, pl.count)
+			}
+			return fmt.Errorf("accounts: %s: the page at %d has no link to the next although the count of %d says there is more", w.spec.Path, pl.position(k), pl.count)
+		}
+		if err := w.account(p); err != nil {
+			return w.repeated()
+		}
 		if launched < total {
 			launch() // keep n pages in flight while the loop reads this one
 		}
-		w.pages++
-		w.fetched += len(p.Results)
 		for i := range p.Results {
 			if err := parent.Err(); err != nil {
 				return err

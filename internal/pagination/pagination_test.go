@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/coolset-go/sdk/internal/core"
@@ -196,17 +197,58 @@ func TestAllPageStyleWithServerPageSize(t *testing.T) {
 	}
 }
 
-func TestAllStopsWhenServerIgnoresLimit(t *testing.T) {
-	c, mt := newCore(t)
-	mt.RegisterResponder("GET", base+"things", httpmock.NewStringResponder(200, items(0, 249)))
-	ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things"}))
-	if err != nil {
-		t.Fatal(err)
+// TestAllEndsWhenServerIgnoresPaging: a list without pagination answers
+// everything, whatever the limit and offset. The first page is longer (or
+// shorter) than asked, so one more request confirms the end: it answers the
+// same page, which shows the server ignores the position, and the walk ends
+// with every item once.
+func TestAllEndsWhenServerIgnoresPaging(t *testing.T) {
+	for _, n := range []int{249, 5} {
+		c, mt := newCore(t)
+		mt.RegisterResponder("GET", base+"things", httpmock.NewStringResponder(200, items(0, n)))
+		ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkIDs(t, ids, n)
+		if got := mt.GetTotalCallCount(); got != 2 {
+			t.Errorf("%d items: %d requests, want 2", n, got)
+		}
 	}
-	checkIDs(t, ids, 249)
-	if n := mt.GetTotalCallCount(); n != 1 {
-		t.Errorf("%d requests, want 1", n)
-	}
+}
+
+// TestAllRefusesRepeatedPages: a page that repeats an earlier one (past the
+// confirmation of the first) is an error, on a bare array and on an envelope
+// whose next links are new each time but whose items are not.
+func TestAllRefusesRepeatedPages(t *testing.T) {
+	t.Run("bare array", func(t *testing.T) {
+		c, mt := newCore(t)
+		mt.RegisterResponder("GET", base+"things", func(req *http.Request) (*http.Response, error) {
+			off, _ := strconv.Atoi(req.URL.Query().Get("offset"))
+			// Pages 1 and 2 are right; from offset 200 on the server
+			// answers page 2 again.
+			return httpmock.NewStringResponse(200, items(min(off, 100), min(off, 100)+100)), nil
+		})
+		ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things"}))
+		if err == nil || !strings.Contains(err.Error(), "repeats pages") || len(ids) != 200 {
+			t.Fatalf("%d items, err = %v", len(ids), err)
+		}
+		if n := mt.GetTotalCallCount(); n != 3 {
+			t.Errorf("%d requests, want 3", n)
+		}
+	})
+	t.Run("envelope without count, endless links", func(t *testing.T) {
+		c, mt := newCore(t)
+		var n atomic.Int32
+		mt.RegisterResponder("GET", base+"things", func(req *http.Request) (*http.Response, error) {
+			k := n.Add(1)
+			return httpmock.NewStringResponse(200, `{"next":"`+base+`things?cursor=`+strconv.Itoa(int(k))+`","results":`+items(0, 2)+`}`), nil
+		})
+		ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things"}))
+		if err == nil || !strings.Contains(err.Error(), "repeats pages") || len(ids) != 2 {
+			t.Fatalf("%d items, err = %v", len(ids), err)
+		}
+	})
 }
 
 func TestAllItemsKeyObject(t *testing.T) {
@@ -260,7 +302,8 @@ func TestAllStopsLoopingNext(t *testing.T) {
 	c, mt := newCore(t)
 	mt.RegisterResponder("GET", base+"things", func(req *http.Request) (*http.Response, error) {
 		// Every page links to page 2, so the second link repeats.
-		return httpmock.NewStringResponse(200, `{"count":1000,"next":"`+base+`things?offset=10","previous":null,"results":`+items(0, 10)+`}`), nil
+		off, _ := strconv.Atoi(req.URL.Query().Get("offset"))
+		return httpmock.NewStringResponse(200, `{"count":1000,"next":"`+base+`things?offset=10","previous":null,"results":`+items(off, off+10)+`}`), nil
 	})
 	_, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things"}))
 	if err == nil || !strings.Contains(err.Error(), "same next link twice") {
@@ -353,7 +396,7 @@ func TestAllCopiesTheQuery(t *testing.T) {
 	if _, err := collect(t, seq); err != nil {
 		t.Fatal(err)
 	}
-	if len(seen) != 1 || seen[0] != "limit=100&search=a" {
+	if len(seen) != 2 || seen[0] != "limit=100&search=a" || seen[1] != "limit=100&offset=5&search=a" {
 		t.Errorf("queries = %q", seen)
 	}
 	if q.Get("limit") != "" {
@@ -516,5 +559,95 @@ func TestAllDoesNotTakeDifferentLinksForALoop(t *testing.T) {
 	}
 	if len(ids) != 5 {
 		t.Errorf("yielded %d items before the loop was seen, want 5 (the repeat is the fifth link)", len(ids))
+	}
+}
+
+// cappedServer answers a list whose page size it caps at maxSize, as Django
+// REST framework caps limit and page_size at max_limit/max_page_size without
+// saying so; as a bare array or an envelope with next links.
+func cappedServer(mt *httpmock.MockTransport, path string, total, maxSize int, style pagination.Style, envelope bool, requests *atomic.Int32) {
+	mt.RegisterResponder("GET", base+path, func(req *http.Request) (*http.Response, error) {
+		requests.Add(1)
+		q := req.URL.Query()
+		sizeKey := map[pagination.Style]string{pagination.LimitOffset: "limit", pagination.PageNumber: "page_size"}[style]
+		size, _ := strconv.Atoi(q.Get(sizeKey))
+		if size <= 0 {
+			size = 10
+		}
+		size = min(size, maxSize)
+		var from int
+		if style == pagination.PageNumber {
+			page, _ := strconv.Atoi(q.Get("page"))
+			from = (max(page, 1) - 1) * size
+			q.Set("page", strconv.Itoa(max(page, 1)+1))
+		} else {
+			from, _ = strconv.Atoi(q.Get("offset"))
+			q.Set("offset", strconv.Itoa(from+size))
+			q.Set("limit", strconv.Itoa(size))
+		}
+		from = min(from, total)
+		to := min(from+size, total)
+		if !envelope {
+			return httpmock.NewStringResponse(200, items(from, to)), nil
+		}
+		next := "null"
+		if to < total {
+			next = strconv.Quote(base + path + "?" + q.Encode())
+		}
+		return httpmock.NewStringResponse(200, fmt.Sprintf(`{"count":%d,"next":%s,"previous":null,"results":%s}`, total, next, items(from, to))), nil
+	})
+}
+
+// TestAllYieldsEveryItemFromACappedServer: a server that serves fewer items
+// per page than asked never ends a walk early, in either paging style, as a
+// bare array or an envelope; a bare-array walk spends at most one request
+// more than the pages.
+func TestAllYieldsEveryItemFromACappedServer(t *testing.T) {
+	for _, style := range []pagination.Style{pagination.LimitOffset, pagination.PageNumber} {
+		for _, envelope := range []bool{false, true} {
+			for _, total := range []int{0, 30, 40, 95, 120} {
+				name := fmt.Sprintf("style %d, envelope %v, %d items", style, envelope, total)
+				t.Run(name, func(t *testing.T) {
+					c, mt := newCore(t)
+					var requests atomic.Int32
+					const maxSize = 40
+					cappedServer(mt, "things", total, maxSize, style, envelope, &requests)
+					q := url.Values{"limit": {"5000"}}
+					if style == pagination.PageNumber {
+						q = url.Values{"page_size": {"5000"}}
+					}
+					ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Style: style, Query: q}))
+					if err != nil {
+						t.Fatal(err)
+					}
+					checkIDs(t, ids, total)
+					pages := max((total+maxSize-1)/maxSize, 1)
+					if n := int(requests.Load()); n > pages+1 {
+						t.Errorf("%d requests for %d pages, want at most one more", n, pages)
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestFetchedAheadLastPageLinkIsChecked: the last page of a list fetched
+// ahead must not link to another page, as on the page-after-page path.
+func TestFetchedAheadLastPageLinkIsChecked(t *testing.T) {
+	c, mt := newCore(t)
+	const total = 100
+	mt.RegisterResponder("GET", base+"things", func(req *http.Request) (*http.Response, error) {
+		off, _ := strconv.Atoi(req.URL.Query().Get("offset"))
+		// Every page links onwards, the last one too.
+		next := strconv.Quote(base + "things?limit=10&offset=" + strconv.Itoa(off+10))
+		return httpmock.NewStringResponse(200, fmt.Sprintf(`{"count":%d,"next":%s,"previous":null,"results":%s}`, total, next, items(off, min(off+10, total)))), nil
+	})
+	q := url.Values{"limit": {"10"}}
+	ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Query: q}))
+	if err == nil || !strings.Contains(err.Error(), "links to another page after all 100 items") {
+		t.Fatalf("%d items, err = %v", len(ids), err)
+	}
+	if len(ids) != 90 {
+		t.Errorf("%d items yielded before the error, want 90 (the last page is refused whole)", len(ids))
 	}
 }
