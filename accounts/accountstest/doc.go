@@ -39,8 +39,8 @@
 // # Operations answered
 //
 //   - GET accounts/countries: a bare JSON array; search (name), name,
-//     alpha_2, alpha_3, numeric; sliced by limit/offset when given, else every
-//     country.
+//     alpha_2, alpha_3, numeric; sliced by limit/offset when given (limit
+//     default: every country left), else every country.
 //   - GET accounts/countries/{alpha-2}: one country, or 404.
 //   - GET and PATCH accounts/user-config: config (active_workspace_id, role,
 //     stakeholder_agreement_signed), available_actions
@@ -50,7 +50,7 @@
 //     sign_stakeholder_agreement.
 //   - GET accounts/workspaces: the user's workspaces in a
 //     {count, next, previous, results} envelope; limit (default 100,
-//     WithPageSize; at most MaxLimit) and offset (past the end: an empty
+//     WithPageSize) and offset (past the end: an empty
 //     page); absolute next/previous links built from the request's host;
 //     every django-filter lookup of the API
 //     (name, name__icontains, name__istartswith, name__iendswith, type,
@@ -65,7 +65,7 @@
 //     sorts last ascending, as in PostgreSQL).
 //   - GET accounts/users/me/workspaces/: {"workspaces": [...]} without count
 //     or links; sliced by limit/offset when either is given (limit default
-//     100, WithPageSize; at most MaxLimit), else every membership.
+//     100, WithPageSize), else every membership.
 //   - POST accounts/users/me/switch-workspace/: {"company_id": n} changes the
 //     user's active workspace; 400 with a field error when it is missing, not
 //     an integer, or not one of the user's workspaces.
@@ -123,6 +123,19 @@
 //     for SharedEmail, otherwise login_hint and account_identifier params.
 //   - GET accounts/portal/: 302 to PortalURL for the owner and the admin, 200
 //     without a body for the member.
+//
+// # Page sizes
+//
+// Every list caps the size a request asks for (limit, or page_size) at
+// WithMaxPageSize (default DefaultMaxPageSize, 1,000), silently, as Django
+// REST framework's max_limit and max_page_size do: ?limit=5000 is served
+// 1,000 items with a 200, in the envelopes of both paging styles and in the
+// bare arrays alike. A limit/offset envelope's next link carries the limit
+// served; a page/page_size envelope's carries the page_size asked, as DRF
+// builds them. The size served when the request asks for none (WithPageSize)
+// is not capped, as in DRF. A client that reads "shorter than asked" as the
+// end of a bare-array list stops early against such a server; this one lets a
+// test see it happen (WithMaxPageSize(50), say).
 //
 // Search works like Django REST framework's SearchFilter in every list that
 // takes it: the parameter is split into terms on white space and commas (so

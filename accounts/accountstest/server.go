@@ -30,11 +30,17 @@ const (
 
 // Defaults of the server's options.
 const (
-	DefaultSeed           = 1
+	// DefaultSeed is the seed of WithSeed.
+	DefaultSeed = 1
+	// DefaultWorkspaceCount is the number of workspaces of WithWorkspaceCount.
 	DefaultWorkspaceCount = 1200
-	DefaultPageSize       = 100
-	// MaxLimit caps the limit parameter, like Django REST framework's max_limit.
-	MaxLimit = 1000
+	// DefaultPageSize is the page size of WithPageSize: the size of a page
+	// when the request asks for none.
+	DefaultPageSize = 100
+	// DefaultMaxPageSize is the cap of WithMaxPageSize on the size a request
+	// asks for (limit or page_size), a common max_limit / max_page_size of
+	// Django REST framework deployments.
+	DefaultMaxPageSize = 1000
 	// MaxBody is the largest request body accepted; larger ones get 413.
 	MaxBody = 1 << 20
 )
@@ -46,6 +52,7 @@ type config struct {
 	seed       int64
 	workspaces int
 	pageSize   int
+	maxPage    int // 0: no cap
 	people     int
 	faults     *Faults
 }
@@ -61,9 +68,19 @@ func WithWorkspaceCount(n int) Option { return func(c *config) { c.workspaces = 
 // (default DefaultUserCount).
 func WithUserCount(n int) Option { return func(c *config) { c.people = max(n, 0) } }
 
-// WithPageSize sets the page size of limit/offset lists when a request gives
-// no limit (1 to MaxLimit).
-func WithPageSize(n int) Option { return func(c *config) { c.pageSize = min(max(n, 1), MaxLimit) } }
+// WithPageSize sets the size of a page when a request asks for none (no
+// limit, or no page_size), like Django REST framework's PAGE_SIZE (default
+// DefaultPageSize, at least 1). As in DRF, WithMaxPageSize caps the size a
+// request asks for, not this default.
+func WithPageSize(n int) Option { return func(c *config) { c.pageSize = max(n, 1) } }
+
+// WithMaxPageSize caps the size a request may ask for, like Django REST
+// framework's max_limit (LimitOffsetPagination) and max_page_size
+// (PageNumberPagination): a larger limit or page_size is served n items,
+// silently, in every list, the envelopes of both paging styles and the bare
+// arrays alike. The default is DefaultMaxPageSize; n <= 0 removes the cap, as
+// max_limit = None does.
+func WithMaxPageSize(n int) Option { return func(c *config) { c.maxPage = max(n, 0) } }
 
 // Server is a running in-memory Accounts API. It is safe for concurrent use.
 type Server struct {
@@ -112,7 +129,7 @@ type Request struct {
 
 // NewServer starts a server with seeded data. Close it when done.
 func NewServer(opts ...Option) *Server {
-	cfg := config{seed: DefaultSeed, workspaces: DefaultWorkspaceCount, pageSize: DefaultPageSize, people: DefaultUserCount}
+	cfg := config{seed: DefaultSeed, workspaces: DefaultWorkspaceCount, pageSize: DefaultPageSize, maxPage: DefaultMaxPageSize, people: DefaultUserCount}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
