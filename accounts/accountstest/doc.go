@@ -124,6 +124,13 @@
 //   - GET accounts/portal/: 302 to PortalURL for the owner and the admin, 200
 //     without a body for the member.
 //
+// Search works like Django REST framework's SearchFilter in every list that
+// takes it: the parameter is split into terms on white space and commas (so
+// surrounding or repeated separators change nothing, and a search of
+// separators only is no search), and an item matches when every term is
+// contained, ignoring case, in at least one of the list's search fields (the
+// ones named above): "search=harbor green" finds "Evergreen Harbor AB".
+//
 // # Page sizes
 //
 // Every list caps the size a request asks for (limit, or page_size) at
@@ -137,27 +144,38 @@
 // end of a bare-array list stops early against such a server; this one lets a
 // test see it happen (WithMaxPageSize(50), say).
 //
-// Search works like Django REST framework's SearchFilter in every list that
-// takes it: the parameter is split into terms on white space and commas (so
-// surrounding or repeated separators change nothing, and a search of
-// separators only is no search), and an item matches when every term is
-// contained, ignoring case, in at least one of the list's search fields (the
-// ones named above): "search=harbor green" finds "Evergreen Harbor AB".
-//
 // # Fault injection
 //
 // Off by default; set per server with WithFaults or SetFaults. A share of
-// requests (Faults.Rate) is answered 500, 502, 503 with or without
-// Retry-After, or 429 (in place of the operation, which then does nothing),
-// or has its connection dropped before the request is read (nothing done) or
-// after the operation is performed, or gets a truncated body (operation
-// performed, half the body sent). Faults.Kinds narrows the kinds, Faults.Only
-// the requests, Faults.Latency delays every request. Which request fails is
-// decided by a hash of Faults.Seed, the request (method, URI, body) and how
-// many times that same request was seen, so a failing run replays exactly,
-// even with concurrent requests. FaultCounts reports what was injected.
+// requests (Faults.Rate) fails in one of the ways a real deployment behind a
+// reverse proxy or an API gateway fails (the Fault constants document each):
 //
+//   - in place of the operation, which then does nothing: Django's HTML 500
+//     page (Fault500), a proxy's HTML 502 or 504 page (Fault502, Fault504), an
+//     API gateway's application/problem+json 502 (FaultGatewayProblem), DRF's
+//     503 with or without Retry-After (Fault503, Fault503RetryAfter), DRF's 429
+//     (Fault429), or a connection dropped before the request is read
+//     (FaultDropBeforeRead);
+//   - after the operation, which is performed (an object is created or
+//     changed) and then its answer lost: replaced by a proxy's 502 or 504 page
+//     (Fault502AfterActing, Fault504AfterActing), the connection dropped
+//     without an answer (FaultDropAfterRead), or cut halfway through the body
+//     (FaultTruncate). Fault.ActsFirst tells the phases apart and
+//     AfterActingFaults lists these kinds.
+//
+// Faults.Kinds narrows the kinds (nil draws from AllFaults, every kind, 500
+// included), Faults.Only the requests, Faults.Latency delays every request.
+// Which request fails, and how, is decided by a hash of Faults.Seed, the
+// request (method, URI, body) and how many times that same request was seen,
+// so a failing run replays exactly, even with concurrent requests.
+// FaultCounts reports what was injected: by kind, how many after acting
+// (AfterActing), and how many writes the server performed whose answer was
+// lost (LostWrites).
+//
+//	// one request in five fails, in any way
 //	srv := accountstest.NewServer(accountstest.WithFaults(accountstest.Faults{Rate: 0.2, Seed: 7}))
+//	// one answer in five is lost after the server acted
+//	srv.SetFaults(accountstest.Faults{Rate: 0.2, Seed: 7, Kinds: accountstest.AfterActingFaults()})
 //
 // # Django REST framework behaviour
 //
@@ -167,11 +185,15 @@
 // detail routes (PUT and PATCH of an organization or a user, an increment)
 // look the object up after the permission check and before reading the body,
 // as DRF's get_object() precedes request.data, so an unknown identifier is
-// 404 whatever the body. A path no view serves is 404 with Django's HTML
-// page. Routing is on the escaped path with exact trailing slashes, so an
+// 404 whatever the body ({"detail": "No Organization matches the given
+// query."}, as DRF renders get_object_or_404's Http404). A path no view
+// serves is 404 with Django's HTML page (text/html, "<h1>Not Found</h1><p>The
+// requested resource was not found on this server.</p>"), as Django answers
+// with DEBUG=False. Routing is on the escaped path with exact trailing slashes, so an
 // identifier such as "%2E%2E" is looked up as "..", never resolved. A panic while answering (a bug of this package,
-// or of a Faults.Only function) is logged and answered 500 {"detail": "A
-// server error occurred."}, and the server goes on answering.
+// or of a Faults.Only function) is logged and answered with Django's 500 page
+// (text/html, "<h1>Server Error (500)</h1>"), as Django answers an unhandled
+// exception with DEBUG=False, and the server goes on answering.
 //
 // String fields of request bodies (organization name and slug, user email and
 // names, the invitations' email and invitee_identifier, login_url's email)

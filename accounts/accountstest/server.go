@@ -3,6 +3,7 @@ package accountstest
 import (
 	"bufio"
 	"encoding/json"
+	"io"
 	"log"
 	"math/rand/v2"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -286,8 +288,9 @@ func (s *Server) answer(w http.ResponseWriter, f func() reply) {
 
 // ServeHTTP answers one request. It routes on the escaped path, so an escaped
 // "%2E%2E" segment is an identifier, never "go up". A panic while handling it
-// is logged and answered 500, as Django answers an unhandled exception (or,
-// when the answer has begun, the connection is dropped).
+// is logged and answered with Django's 500 page, as Django answers an
+// unhandled exception (or, when the answer has begun, the connection is
+// dropped).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	gw := &guardedWriter{ResponseWriter: w}
 	defer recoverHandler(gw, r)
@@ -313,7 +316,7 @@ func recoverHandler(gw *guardedWriter, r *http.Request) {
 	if gw.started {
 		panic(http.ErrAbortHandler) // too late for a status: drop the connection
 	}
-	writeJSON(gw, http.StatusInternalServerError, detail("A server error occurred."))
+	serverErrorPage(gw)
 }
 
 // guardedWriter is the ResponseWriter handlers get: it records whether the
@@ -444,11 +447,41 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(b)
 }
 
-// notFoundPage is Django's answer for a path no view serves: an HTML page.
-func notFoundPage(w http.ResponseWriter) {
+// djangoPage writes one of Django's built-in error pages, the ones it answers
+// with DEBUG=False when the project has no template of its own: text/html,
+// the title as heading, then a paragraph of details.
+func djangoPage(w http.ResponseWriter, status int, title, details string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(http.StatusNotFound)
-	_, _ = w.Write([]byte("<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n"))
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, "<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>"+title+"</title>\n</head>\n<body>\n  <h1>"+title+"</h1><p>"+details+"</p>\n</body>\n</html>\n")
+}
+
+// notFoundPage is Django's answer for a path no view serves.
+func notFoundPage(w http.ResponseWriter) {
+	djangoPage(w, http.StatusNotFound, "Not Found", "The requested resource was not found on this server.")
+}
+
+// serverErrorPage is Django's answer for an unhandled exception.
+func serverErrorPage(w http.ResponseWriter) {
+	djangoPage(w, http.StatusInternalServerError, "Server Error (500)", "")
+}
+
+// proxyPage is a reverse proxy's error page for status (502 or 504): a short
+// HTML page that names the status.
+func proxyPage(w http.ResponseWriter, status int) {
+	line := strconv.Itoa(status) + " " + http.StatusText(status)
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, "<html><head><title>"+line+"</title></head><body><h1>"+line+"</h1></body></html>\n")
+}
+
+// writeProblem answers an RFC 9457 problem document, as API gateways and
+// validating proxies do: type about:blank, so the title is the status text.
+func writeProblem(w http.ResponseWriter, status int, detail string) {
+	b, _ := json.Marshal(map[string]any{"type": "about:blank", "title": http.StatusText(status), "status": status, "detail": detail})
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
 }
 
 // readJSON decodes a JSON object body the way Django REST framework's parsers
