@@ -110,10 +110,13 @@
 //     auth_group_id, is_active and is_mfa_enabled as strings, as the seed
 //     documents them.
 //   - GET and POST accounts/invite/, and GET, POST (resend), DELETE (revoke)
-//     accounts/invite/{uuid}/ (organization invitations, Invitations): the
-//     same rules on role (OWNER, ADMIN or MEMBER, default MEMBER), one
-//     pending invitation per identifier, validity InvitationValidity; listing
-//     needs view_invitation.
+//     accounts/invite/{uuid}/ (organization invitations, Invitations): role
+//     is one of WithInvitationRoles (default DefaultInvitationRoles: MEMBER,
+//     ADMIN, OWNER, the first being the default; the fake's choice, since the
+//     API's values are deployment-defined), anything else a 400 as DRF's
+//     ChoiceField answers ("\"X\" is not a valid choice."); the same rules on
+//     OWNER and ADMIN as email invitations, one pending invitation per
+//     identifier, validity InvitationValidity; listing needs view_invitation.
 //   - GET accounts/analysts/ (analysts with undocumented extra members, search
 //     (first name, last name or email), page/page_size) and GET/PATCH
 //     accounts/analysts/current/ (consent_given).

@@ -57,6 +57,8 @@ type config struct {
 	maxPage    int // 0: no cap
 	people     int
 	faults     *Faults
+
+	invitationRoles []string // at least one
 }
 
 // WithSeed sets the seed the data is generated from; the same seed gives the
@@ -131,7 +133,8 @@ type Request struct {
 
 // NewServer starts a server with seeded data. Close it when done.
 func NewServer(opts ...Option) *Server {
-	cfg := config{seed: DefaultSeed, workspaces: DefaultWorkspaceCount, pageSize: DefaultPageSize, maxPage: DefaultMaxPageSize, people: DefaultUserCount}
+	cfg := config{seed: DefaultSeed, workspaces: DefaultWorkspaceCount, pageSize: DefaultPageSize, maxPage: DefaultMaxPageSize, people: DefaultUserCount,
+		invitationRoles: DefaultInvitationRoles()}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
