@@ -39,8 +39,8 @@
 // # Operations answered
 //
 //   - GET accounts/countries: a bare JSON array; search (name), name,
-//     alpha_2, alpha_3, numeric; sliced by limit/offset when given, else every
-//     country.
+//     alpha_2, alpha_3, numeric; sliced by limit/offset when given (limit
+//     default: every country left), else every country.
 //   - GET accounts/countries/{alpha-2}: one country, or 404.
 //   - GET and PATCH accounts/user-config: config (active_workspace_id, role,
 //     stakeholder_agreement_signed), available_actions
@@ -50,7 +50,7 @@
 //     sign_stakeholder_agreement.
 //   - GET accounts/workspaces: the user's workspaces in a
 //     {count, next, previous, results} envelope; limit (default 100,
-//     WithPageSize; at most MaxLimit) and offset (past the end: an empty
+//     WithPageSize) and offset (past the end: an empty
 //     page); absolute next/previous links built from the request's host;
 //     every django-filter lookup of the API
 //     (name, name__icontains, name__istartswith, name__iendswith, type,
@@ -65,7 +65,7 @@
 //     sorts last ascending, as in PostgreSQL).
 //   - GET accounts/users/me/workspaces/: {"workspaces": [...]} without count
 //     or links; sliced by limit/offset when either is given (limit default
-//     100, WithPageSize; at most MaxLimit), else every membership.
+//     100, WithPageSize), else every membership.
 //   - POST accounts/users/me/switch-workspace/: {"company_id": n} changes the
 //     user's active workspace; 400 with a field error when it is missing, not
 //     an integer, or not one of the user's workspaces.
@@ -110,10 +110,13 @@
 //     auth_group_id, is_active and is_mfa_enabled as strings, as the seed
 //     documents them.
 //   - GET and POST accounts/invite/, and GET, POST (resend), DELETE (revoke)
-//     accounts/invite/{uuid}/ (organization invitations, Invitations): the
-//     same rules on role (OWNER, ADMIN or MEMBER, default MEMBER), one
-//     pending invitation per identifier, validity InvitationValidity; listing
-//     needs view_invitation.
+//     accounts/invite/{uuid}/ (organization invitations, Invitations): role
+//     is one of WithInvitationRoles (default DefaultInvitationRoles: MEMBER,
+//     ADMIN, OWNER, the first being the default; the fake's choice, since the
+//     API's values are deployment-defined), anything else a 400 as DRF's
+//     ChoiceField answers ("\"X\" is not a valid choice."); the same rules on
+//     OWNER and ADMIN as email invitations, one pending invitation per
+//     identifier, validity InvitationValidity; listing needs view_invitation.
 //   - GET accounts/analysts/ (analysts with undocumented extra members, search
 //     (first name, last name or email), page/page_size) and GET/PATCH
 //     accounts/analysts/current/ (consent_given).
@@ -131,20 +134,51 @@
 // contained, ignoring case, in at least one of the list's search fields (the
 // ones named above): "search=harbor green" finds "Evergreen Harbor AB".
 //
+// # Page sizes
+//
+// Every list caps the size a request asks for (limit, or page_size) at
+// WithMaxPageSize (default DefaultMaxPageSize, 1,000), silently, as Django
+// REST framework's max_limit and max_page_size do: ?limit=5000 is served
+// 1,000 items with a 200, in the envelopes of both paging styles and in the
+// bare arrays alike. A limit/offset envelope's next link carries the limit
+// served; a page/page_size envelope's carries the page_size asked, as DRF
+// builds them. The size served when the request asks for none (WithPageSize)
+// is not capped, as in DRF. A client that reads "shorter than asked" as the
+// end of a bare-array list stops early against such a server; this one lets a
+// test see it happen (WithMaxPageSize(50), say).
+//
 // # Fault injection
 //
 // Off by default; set per server with WithFaults or SetFaults. A share of
-// requests (Faults.Rate) is answered 500, 502, 503 with or without
-// Retry-After, or 429 (in place of the operation, which then does nothing),
-// or has its connection dropped before the request is read (nothing done) or
-// after the operation is performed, or gets a truncated body (operation
-// performed, half the body sent). Faults.Kinds narrows the kinds, Faults.Only
-// the requests, Faults.Latency delays every request. Which request fails is
-// decided by a hash of Faults.Seed, the request (method, URI, body) and how
-// many times that same request was seen, so a failing run replays exactly,
-// even with concurrent requests. FaultCounts reports what was injected.
+// requests (Faults.Rate) fails in one of the ways a real deployment behind a
+// reverse proxy or an API gateway fails (the Fault constants document each):
 //
+//   - in place of the operation, which then does nothing: Django's HTML 500
+//     page (Fault500), a proxy's HTML 502 or 504 page (Fault502, Fault504), an
+//     API gateway's application/problem+json 502 (FaultGatewayProblem), DRF's
+//     503 with or without Retry-After (Fault503, Fault503RetryAfter), DRF's 429
+//     (Fault429), or a connection dropped before the request is read
+//     (FaultDropBeforeRead);
+//   - after the operation, which is performed (an object is created or
+//     changed) and then its answer lost: replaced by a proxy's 502 or 504 page
+//     (Fault502AfterActing, Fault504AfterActing), the connection dropped
+//     without an answer (FaultDropAfterRead), or cut halfway through the body
+//     (FaultTruncate). Fault.ActsFirst tells the phases apart and
+//     AfterActingFaults lists these kinds.
+//
+// Faults.Kinds narrows the kinds (nil draws from AllFaults, every kind, 500
+// included), Faults.Only the requests, Faults.Latency delays every request.
+// Which request fails, and how, is decided by a hash of Faults.Seed, the
+// request (method, URI, body) and how many times that same request was seen,
+// so a failing run replays exactly, even with concurrent requests.
+// FaultCounts reports what was injected: by kind, how many after acting
+// (AfterActing), and how many writes the server performed whose answer was
+// lost (LostWrites).
+//
+//	// one request in five fails, in any way
 //	srv := accountstest.NewServer(accountstest.WithFaults(accountstest.Faults{Rate: 0.2, Seed: 7}))
+//	// one answer in five is lost after the server acted
+//	srv.SetFaults(accountstest.Faults{Rate: 0.2, Seed: 7, Kinds: accountstest.AfterActingFaults()})
 //
 // # Django REST framework behaviour
 //
@@ -154,11 +188,15 @@
 // detail routes (PUT and PATCH of an organization or a user, an increment)
 // look the object up after the permission check and before reading the body,
 // as DRF's get_object() precedes request.data, so an unknown identifier is
-// 404 whatever the body. A path no view serves is 404 with Django's HTML
-// page. Routing is on the escaped path with exact trailing slashes, so an
+// 404 whatever the body ({"detail": "No Organization matches the given
+// query."}, as DRF renders get_object_or_404's Http404). A path no view
+// serves is 404 with Django's HTML page (text/html, "<h1>Not Found</h1><p>The
+// requested resource was not found on this server.</p>"), as Django answers
+// with DEBUG=False. Routing is on the escaped path with exact trailing slashes, so an
 // identifier such as "%2E%2E" is looked up as "..", never resolved. A panic while answering (a bug of this package,
-// or of a Faults.Only function) is logged and answered 500 {"detail": "A
-// server error occurred."}, and the server goes on answering.
+// or of a Faults.Only function) is logged and answered with Django's 500 page
+// (text/html, "<h1>Server Error (500)</h1>"), as Django answers an unhandled
+// exception with DEBUG=False, and the server goes on answering.
 //
 // String fields of request bodies (organization name and slug, user email and
 // names, the invitations' email and invitee_identifier, login_url's email)

@@ -15,21 +15,32 @@ import (
 )
 
 // Fault is one kind of failure the server can inject.
+//
+// Each kind has a phase. Most answer in place of the operation, which then
+// does nothing (the server never acted, as when a proxy, a rate limiter or a
+// crashed worker answers first). The kinds for which ActsFirst is true perform
+// the operation, then lose its answer (a proxy gives up on the upstream after
+// it committed, or the connection breaks): the object is created or changed,
+// and the client is not told. AfterActingFaults lists them.
 type Fault int
 
-// The faults the server can inject. Status faults answer in place of the
-// operation, which then does nothing; FaultDropAfterRead and FaultTruncate
-// perform the operation first, as a server that fails while answering does.
+// The faults the server can inject.
 const (
-	// Fault500 answers 500 with Django's error body.
+	// Fault500 answers Django's production error page (DEBUG=False) for an
+	// unhandled exception: 500, text/html, "<h1>Server Error (500)</h1>".
+	// Nothing is done.
 	Fault500 Fault = iota + 1
-	// Fault502 answers 502 with a proxy's HTML page.
+	// Fault502 answers 502 with a reverse proxy's HTML page (text/html), as
+	// when the upstream worker is down. Nothing is done.
 	Fault502
-	// Fault503 answers 503 without Retry-After.
+	// Fault503 answers 503 with Django REST framework's JSON detail and no
+	// Retry-After. Nothing is done.
 	Fault503
 	// Fault503RetryAfter answers 503 with Retry-After (Faults.RetryAfter).
+	// Nothing is done.
 	Fault503RetryAfter
-	// Fault429 answers 429 with Retry-After (Faults.RetryAfter).
+	// Fault429 answers 429 with Retry-After (Faults.RetryAfter), as DRF's
+	// throttling does. Nothing is done.
 	Fault429
 	// FaultDropBeforeRead closes the connection before reading the request
 	// body: nothing is done, nothing is answered.
@@ -41,22 +52,85 @@ const (
 	// (with the full Content-Length) and half the body, then closes the
 	// connection.
 	FaultTruncate
+	// Fault504 answers 504 with a reverse proxy's HTML page (text/html), as
+	// when the request timed out waiting for a worker. Nothing is done.
+	Fault504
+	// FaultGatewayProblem answers as an API gateway or validating proxy
+	// does: 502, application/problem+json (RFC 9457) with type, title,
+	// status and detail. Nothing is done.
+	FaultGatewayProblem
+	// Fault502AfterActing performs the operation, then answers a reverse
+	// proxy's 502 HTML page in place of the operation's answer: the upstream
+	// connection broke after the application committed.
+	Fault502AfterActing
+	// Fault504AfterActing performs the operation, then answers a reverse
+	// proxy's 504 HTML page in place of the operation's answer: the proxy
+	// gave up waiting after the application committed.
+	Fault504AfterActing
 )
 
-// AllFaults returns every kind of fault.
+// faultKinds describes every kind, in the order AllFaults returns them.
+var faultKinds = []struct {
+	kind        Fault
+	name        string
+	afterActing bool
+}{
+	{Fault500, "500", false},
+	{Fault502, "502", false},
+	{Fault503, "503", false},
+	{Fault503RetryAfter, "503+Retry-After", false},
+	{Fault429, "429", false},
+	{FaultDropBeforeRead, "drop before read", false},
+	{FaultDropAfterRead, "drop after read", true},
+	{FaultTruncate, "truncated body", true},
+	{Fault504, "504", false},
+	{FaultGatewayProblem, "502 problem+json", false},
+	{Fault502AfterActing, "502 after acting", true},
+	{Fault504AfterActing, "504 after acting", true},
+}
+
+// AllFaults returns every kind of fault: what Faults.Kinds nil draws from,
+// every failure a real deployment behind a proxy or gateway produces.
 func AllFaults() []Fault {
-	return []Fault{Fault500, Fault502, Fault503, Fault503RetryAfter, Fault429, FaultDropBeforeRead, FaultDropAfterRead, FaultTruncate}
+	out := make([]Fault, len(faultKinds))
+	for i, k := range faultKinds {
+		out[i] = k.kind
+	}
+	return out
+}
+
+// AfterActingFaults returns the kinds that perform the operation and then
+// lose its answer (FaultDropAfterRead, FaultTruncate, Fault502AfterActing,
+// Fault504AfterActing). Faults{Rate: 0.2, Kinds: AfterActingFaults()} loses
+// the answers of one request in five after the server acted.
+func AfterActingFaults() []Fault {
+	var out []Fault
+	for _, k := range faultKinds {
+		if k.afterActing {
+			out = append(out, k.kind)
+		}
+	}
+	return out
+}
+
+// ActsFirst reports whether the server performs the operation before the
+// fault takes its answer away; false means the operation is not performed.
+func (f Fault) ActsFirst() bool {
+	for _, k := range faultKinds {
+		if k.kind == f {
+			return k.afterActing
+		}
+	}
+	return false
 }
 
 // String names the fault as FaultCounts and test logs print it, such as "503"
 // or "drop before read".
 func (f Fault) String() string {
-	names := map[Fault]string{
-		Fault500: "500", Fault502: "502", Fault503: "503", Fault503RetryAfter: "503+Retry-After", Fault429: "429",
-		FaultDropBeforeRead: "drop before read", FaultDropAfterRead: "drop after read", FaultTruncate: "truncated body",
-	}
-	if n, ok := names[f]; ok {
-		return n
+	for _, k := range faultKinds {
+		if k.kind == f {
+			return k.name
+		}
 	}
 	return "fault(" + strconv.Itoa(int(f)) + ")"
 }
@@ -70,7 +144,9 @@ func (f Fault) String() string {
 type Faults struct {
 	// Rate is the share of requests that fail, from 0 to 1.
 	Rate float64
-	// Kinds are the faults to draw from, with equal chances; nil means all.
+	// Kinds are the faults to draw from, with equal chances; nil means
+	// AllFaults: every kind, Fault500 and the kinds that act first included.
+	// AfterActingFaults gives only the answers lost after acting.
 	Kinds []Fault
 	// Seed varies which requests fail.
 	Seed int64
@@ -90,6 +166,23 @@ type FaultCounts struct {
 	Requests int
 	// Injected counts the faults injected, by kind.
 	Injected map[Fault]int
+	// LostWrites counts the answers lost after the server performed a write:
+	// requests other than GET, HEAD and OPTIONS that the operation answered
+	// 2xx, whose answer a fault that acts first then replaced or cut. Each is
+	// a change on the server that the client was not told of.
+	LostWrites int
+}
+
+// AfterActing is the number of faults injected after the operation was
+// performed (the kinds whose ActsFirst is true), whatever it answered.
+func (c FaultCounts) AfterActing() int {
+	n := 0
+	for k, v := range c.Injected {
+		if k.ActsFirst() {
+			n += v
+		}
+	}
+	return n
 }
 
 // Total is the number of faults injected.
@@ -118,7 +211,7 @@ func (s *Server) SetFaults(f Faults) {
 func (s *Server) FaultCounts() FaultCounts {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := FaultCounts{Requests: s.faultCounts.Requests, Injected: map[Fault]int{}}
+	out := FaultCounts{Requests: s.faultCounts.Requests, Injected: map[Fault]int{}, LostWrites: s.faultCounts.LostWrites}
 	for k, v := range s.faultCounts.Injected {
 		out.Injected[k] = v
 	}
@@ -176,24 +269,34 @@ type readCloser struct {
 	io.Closer
 }
 
-// serveWithFault answers r with fault k, calling handle when the fault
-// performs the operation. It reports false when k is 0 (no fault).
+// serveWithFault answers r with fault k, calling handle first when the fault
+// acts first. It reports false when k is 0 (no fault).
 func (s *Server) serveWithFault(w http.ResponseWriter, r *http.Request, k Fault, f Faults, handle func(http.ResponseWriter, *http.Request)) bool {
 	if f.Latency > 0 {
 		if err := sleepCtx(r.Context(), f.Latency); err != nil {
 			return true
 		}
 	}
+	if k == 0 {
+		return false
+	}
+	if k.ActsFirst() {
+		rec := httptest.NewRecorder()
+		handle(rec, r)
+		s.lostAnswer(r, rec.Code)
+		loseAnswer(w, k, rec)
+		return true
+	}
 	retryAfter := strconv.Itoa(max(f.RetryAfter, 0))
 	switch k {
-	case 0:
-		return false
 	case Fault500:
-		writeJSON(w, http.StatusInternalServerError, detail("A server error occurred."))
+		serverErrorPage(w)
 	case Fault502:
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(http.StatusBadGateway)
-		_, _ = io.WriteString(w, "<html><body><h1>502 Bad Gateway</h1></body></html>\n")
+		proxyPage(w, http.StatusBadGateway)
+	case Fault504:
+		proxyPage(w, http.StatusGatewayTimeout)
+	case FaultGatewayProblem:
+		writeProblem(w, http.StatusBadGateway, "The gateway received an invalid response from the upstream server.")
 	case Fault503:
 		writeJSON(w, http.StatusServiceUnavailable, detail("Service temporarily unavailable, try again later."))
 	case Fault503RetryAfter:
@@ -202,15 +305,33 @@ func (s *Server) serveWithFault(w http.ResponseWriter, r *http.Request, k Fault,
 	case Fault429:
 		w.Header().Set("Retry-After", retryAfter)
 		writeJSON(w, http.StatusTooManyRequests, detail("Request was throttled. Expected available in "+retryAfter+" seconds."))
-	case FaultDropBeforeRead:
+	default: // FaultDropBeforeRead, and any value outside the kinds
 		hangUp(w, nil)
-	case FaultDropAfterRead, FaultTruncate:
-		rec := httptest.NewRecorder()
-		handle(rec, r)
-		if k == FaultDropAfterRead {
-			hangUp(w, nil)
-			return true
-		}
+	}
+	return true
+}
+
+// lostAnswer counts a write performed and answered 2xx whose answer a fault
+// is about to lose.
+func (s *Server) lostAnswer(r *http.Request, status int) {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return
+	}
+	if status >= 200 && status < 300 {
+		s.withLock(func() { s.faultCounts.LostWrites++ })
+	}
+}
+
+// loseAnswer sends, in place of the recorded answer rec, what fault k (one
+// that acts first) leaves of it.
+func loseAnswer(w http.ResponseWriter, k Fault, rec *httptest.ResponseRecorder) {
+	switch k {
+	case Fault502AfterActing:
+		proxyPage(w, http.StatusBadGateway)
+	case Fault504AfterActing:
+		proxyPage(w, http.StatusGatewayTimeout)
+	case FaultTruncate:
 		hangUp(w, func(bw *bufio.ReadWriter) {
 			res := rec.Result()
 			body := rec.Body.Bytes()
@@ -220,8 +341,9 @@ func (s *Server) serveWithFault(w http.ResponseWriter, r *http.Request, k Fault,
 			_, _ = bw.WriteString("\r\n")
 			_, _ = bw.Write(body[:len(body)/2])
 		})
+	default: // FaultDropAfterRead
+		hangUp(w, nil)
 	}
-	return true
 }
 
 // hangUp takes over the connection, writes what write writes (if anything)

@@ -28,9 +28,8 @@ func (s *Server) listCountries(w http.ResponseWriter, r *http.Request, _ *user, 
 		out = append(out, c)
 	}
 	if q.Has("limit") || q.Has("offset") {
-		offset := min(positiveInt(q, "offset", false, 0), len(out))
-		limit := positiveInt(q, "limit", true, len(out))
-		out = out[offset : offset+min(limit, len(out)-offset)] // offset+limit may overflow
+		from, to, _, _ := s.limitOffset(r, len(out), len(out))
+		out = out[from:to]
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -141,7 +140,7 @@ func (s *Server) listWorkspaces(w http.ResponseWriter, r *http.Request, u *user,
 	})
 	orderWorkspaces(list, q.Get("ordering"))
 
-	from, to, next, prev := s.limitOffset(r, len(list))
+	from, to, next, prev := s.limitOffset(r, len(list), s.cfg.pageSize)
 	results := make([]workspaceJSON, 0, to-from)
 	for _, ws := range list[from:to] {
 		results = append(results, ws.json())
@@ -300,7 +299,7 @@ func (s *Server) listMemberships(w http.ResponseWriter, r *http.Request, u *user
 	})
 	from, to := 0, len(items)
 	if q := r.URL.Query(); q.Has("limit") || q.Has("offset") {
-		from, to, _, _ = s.limitOffset(r, len(items))
+		from, to, _, _ = s.limitOffset(r, len(items), s.cfg.pageSize)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"workspaces": items[from:to]})
 }

@@ -1,6 +1,7 @@
 package accountstest
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -36,7 +37,7 @@ type Invitation struct {
 	UUID string
 	// InviteeIdentifier is who is invited, such as an email address.
 	InviteeIdentifier string
-	// Role is OWNER, ADMIN or MEMBER.
+	// Role is one of the server's invitation roles (WithInvitationRoles).
 	Role string
 	// InvitedBy is the inviting user's UUID.
 	InvitedBy string
@@ -48,8 +49,47 @@ type Invitation struct {
 	Sends int
 }
 
-// roles are the values the organization invitation's role takes.
-var roles = []string{"OWNER", "ADMIN", "MEMBER"}
+// DefaultInvitationRoles returns the roles an organization invitation takes
+// unless WithInvitationRoles says otherwise: MEMBER (the default of a request
+// without one), ADMIN and OWNER. They are this fake's choice, not the API's:
+// the API's documentation lists no values, and each deployment defines its own.
+func DefaultInvitationRoles() []string { return []string{"MEMBER", "ADMIN", "OWNER"} }
+
+// WithInvitationRoles sets the values an organization invitation's role takes,
+// as a deployment defines them (default DefaultInvitationRoles). The first is
+// the role of a request that gives none. A role outside them is refused as
+// Django REST framework's ChoiceField refuses it: 400
+// {"role": ["\"X\" is not a valid choice."]}, compared exactly (case
+// included). Whatever the set, a role named OWNER is refused ("Owners cannot
+// be invited") and one named ADMIN needs an OWNER or ADMIN inviter, as the
+// API's rules say. With no roles the option changes nothing.
+func WithInvitationRoles(roles ...string) Option {
+	roles = slices.Clone(roles)
+	return func(c *config) {
+		if len(roles) > 0 {
+			c.invitationRoles = roles
+		}
+	}
+}
+
+// choiceText is the text Django REST framework's ChoiceField compares with
+// its choices, and quotes when it refuses a value: Python's str of the value
+// JSON parsing gave.
+func choiceText(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case float64:
+		return jsonNumberText(v)
+	case bool:
+		if v {
+			return "True"
+		}
+		return "False"
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
 
 // EmailInvitations returns every email invitation, oldest first.
 func (s *Server) EmailInvitations() []EmailInvitation {
@@ -177,7 +217,8 @@ func (s *Server) listInvites(w http.ResponseWriter, r *http.Request, u *user, _ 
 
 // createInvite answers operation 18 with the same rules as email
 // invitations: no OWNER role, ADMIN only from an owner or admin, one pending
-// invitation per identifier. The role defaults to MEMBER.
+// invitation per identifier. The role is one of the server's invitation roles,
+// the first by default.
 func (s *Server) createInvite(w http.ResponseWriter, r *http.Request, u *user, _ string) {
 	body, ok := readJSON(w, r)
 	if !ok {
@@ -188,14 +229,15 @@ func (s *Server) createInvite(w http.ResponseWriter, r *http.Request, u *user, _
 	if msg != "" {
 		errs["invitee_identifier"] = []string{msg}
 	}
-	role := "MEMBER"
+	roles := s.cfg.invitationRoles
+	role := roles[0]
 	if v, present := body["role"]; present {
-		rs, _ := v.(string)
+		rs := choiceText(v)
 		switch {
 		case v == nil:
 			errs["role"] = []string{"This field may not be null."}
 		case !slices.Contains(roles, rs):
-			errs["role"] = []string{fmt.Sprintf(`"%v" is not a valid choice.`, v)}
+			errs["role"] = []string{fmt.Sprintf(`"%s" is not a valid choice.`, rs)}
 		case rs == "OWNER":
 			errs["role"] = []string{"Owners cannot be invited; they are created through the onboarding flow."}
 		default:

@@ -176,3 +176,44 @@ func TestOrganizationRightsFollowTheUsersGroup(t *testing.T) {
 		t.Fatalf("user config = %d %s, want role MEMBER", code, b)
 	}
 }
+
+// TestInvitationRolesAreDeploymentDefined: the roles are an option; the first
+// is the default, anything else is refused as DRF's ChoiceField refuses it,
+// and the OWNER and ADMIN rules hold only for roles of those names.
+func TestInvitationRolesAreDeploymentDefined(t *testing.T) {
+	s := newTestServer(t, WithInvitationRoles("viewer", "editor", "1", "ADMIN"))
+	cases := []struct {
+		token, body string
+		status      int
+		want        string
+	}{
+		{OwnerToken, `{"invitee_identifier":"a@example.com"}`, 201, `"role":"viewer"`},
+		{OwnerToken, `{"invitee_identifier":"b@example.com","role":"editor"}`, 201, `"role":"editor"`},
+		{OwnerToken, `{"invitee_identifier":"c@example.com","role":1}`, 201, `"role":"1"`},
+		{OwnerToken, `{"invitee_identifier":"d@example.com","role":"MEMBER"}`, 400, `{"role":["\"MEMBER\" is not a valid choice."]}`},
+		{OwnerToken, `{"invitee_identifier":"d@example.com","role":"OWNER"}`, 400, `{"role":["\"OWNER\" is not a valid choice."]}`},
+		{OwnerToken, `{"invitee_identifier":"d@example.com","role":"Editor"}`, 400, `\"Editor\" is not a valid choice.`},
+		{OwnerToken, `{"invitee_identifier":"d@example.com","role":""}`, 400, `\"\" is not a valid choice.`},
+		{OwnerToken, `{"invitee_identifier":"d@example.com","role":true}`, 400, `\"True\" is not a valid choice.`},
+		{OwnerToken, `{"invitee_identifier":"d@example.com","role":null}`, 400, `This field may not be null.`},
+		{MemberToken, `{"invitee_identifier":"d@example.com","role":"ADMIN"}`, 403, `Only OWNER and ADMIN users`},
+	}
+	for _, tc := range cases {
+		status, _, b := call(t, s, "POST", "/api/accounts/invite/", tc.token, "application/json", tc.body)
+		if status != tc.status || !strings.Contains(string(b), tc.want) {
+			t.Errorf("%s: %d %s, want %d holding %s", tc.body, status, b, tc.status, tc.want)
+		}
+	}
+
+	def := newTestServer(t, WithInvitationRoles())
+	status, _, b := call(t, def, "POST", "/api/accounts/invite/", OwnerToken, "application/json", `{"invitee_identifier":"e@example.com"}`)
+	if status != 201 || !strings.Contains(string(b), `"role":"`+DefaultInvitationRoles()[0]+`"`) {
+		t.Errorf("no roles given: %d %s", status, b)
+	}
+	for _, r := range DefaultInvitationRoles()[1:2] {
+		status, _, b := call(t, def, "POST", "/api/accounts/invite/", OwnerToken, "application/json", `{"invitee_identifier":"f@example.com","role":"`+r+`"}`)
+		if status != 201 {
+			t.Errorf("default role %s: %d %s", r, status, b)
+		}
+	}
+}

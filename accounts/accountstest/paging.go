@@ -32,14 +32,30 @@ func absoluteURL(r *http.Request, q url.Values) string {
 	return u.String()
 }
 
+// pageSize reads the page size a request asks for in parameter key (limit or
+// page_size) the way Django REST framework's paginators do: a positive
+// integer, capped at the server's max page size (WithMaxPageSize) without a
+// word; anything else, or nothing, gives def, which is not capped (DRF caps
+// only what the request asks for).
+func (s *Server) pageSize(q url.Values, key string, def int) int {
+	n := positiveInt(q, key, true, 0)
+	if n == 0 {
+		return def
+	}
+	if s.cfg.maxPage > 0 {
+		n = min(n, s.cfg.maxPage)
+	}
+	return n
+}
+
 // limitOffset slices n items like LimitOffsetPagination and returns the bounds
-// and the absolute next and previous links (nil when absent). An offset past
-// the end gives an empty slice (from = to = n) and no next link. offset may be
-// as large as math.MaxInt, so offset+limit is never computed unless it is
-// below n.
-func (s *Server) limitOffset(r *http.Request, n int) (from, to int, next, prev *string) {
+// and the absolute next and previous links (nil when absent). def is the limit
+// when the request gives none. An offset past the end gives an empty slice
+// (from = to = n) and no next link. offset may be as large as math.MaxInt, so
+// offset+limit is never computed unless it is below n.
+func (s *Server) limitOffset(r *http.Request, n, def int) (from, to int, next, prev *string) {
 	q := r.URL.Query()
-	limit := min(positiveInt(q, "limit", true, s.cfg.pageSize), MaxLimit)
+	limit := max(s.pageSize(q, "limit", def), 1)
 	offset := positiveInt(q, "offset", false, 0)
 	from = min(offset, n)
 	to = from + min(limit, n-from)
@@ -69,8 +85,11 @@ func (s *Server) limitOffset(r *http.Request, n int) (from, to int, next, prev *
 // exist.
 func (s *Server) pageNumber(w http.ResponseWriter, r *http.Request, n int) (from, to int, next, prev *string, ok bool) {
 	q := r.URL.Query()
-	size := min(positiveInt(q, "page_size", true, s.cfg.pageSize), MaxLimit)
-	pages := max((n+size-1)/size, 1)
+	size := s.pageSize(q, "page_size", s.cfg.pageSize)
+	pages := max(n/size, 1) // n+size-1 may overflow: round up apart
+	if n > size && n%size != 0 {
+		pages++
+	}
 	page := 1
 	if v := q.Get("page"); v != "" {
 		if v == "last" {
@@ -82,7 +101,7 @@ func (s *Server) pageNumber(w http.ResponseWriter, r *http.Request, n int) (from
 			return 0, 0, nil, nil, false
 		}
 	}
-	// page <= pages and size <= MaxLimit, so page*size cannot overflow.
+	// page*size cannot overflow: page is 1, or page <= pages and size < n.
 	from, to = min((page-1)*size, n), min(page*size, n)
 	if page < pages {
 		nq := cloneQuery(q)

@@ -143,11 +143,11 @@ func TestHugePagingParameters(t *testing.T) {
 		{"/api/accounts/workspaces?offset=" + nearMax + "&limit=1000", 200, envelope(1200, 0, "", "offset="+strconv.Itoa(math.MaxInt-1005))},
 		{"/api/accounts/workspaces?offset=1199&limit=" + maxInt, 200, envelope(1200, 1, "", "offset=199")},
 		{"/api/accounts/workspaces?offset=" + tooBig, 200, envelope(1200, 0, "", "limit=100")},
-		{"/api/accounts/workspaces?limit=" + tooBig, 200, envelope(1200, MaxLimit, "offset=1000", "")},
+		{"/api/accounts/workspaces?limit=" + tooBig, 200, envelope(1200, DefaultMaxPageSize, "offset=1000", "")},
 
 		{"/api/accounts/users/me/workspaces/?offset=" + nearMax, 200, memberships(0)},
 		{"/api/accounts/users/me/workspaces/?offset=" + maxInt + "&limit=" + maxInt, 200, memberships(0)},
-		{"/api/accounts/users/me/workspaces/?offset=1&limit=" + maxInt, 200, memberships(MaxLimit)},
+		{"/api/accounts/users/me/workspaces/?offset=1&limit=" + maxInt, 200, memberships(DefaultMaxPageSize)},
 
 		{"/api/accounts/users/?offset=" + nearMax, 200, array(0)},
 		{"/api/accounts/users/?offset=" + maxInt + "&limit=" + maxInt, 200, array(0)},
@@ -191,5 +191,132 @@ func TestHugePagingParameters(t *testing.T) {
 				t.Errorf("the next request: %d %v %.100s", status, err, b)
 			}
 		})
+	}
+}
+
+// pageOf reads a list answer of any shape (an envelope, {"workspaces": [...]}
+// or a bare array) and returns its number of items and its next link ("" for
+// none or no link at all).
+func pageOf(b []byte) (n int, next string, err error) {
+	var a []json.RawMessage
+	if json.Unmarshal(b, &a) == nil {
+		return len(a), "", nil
+	}
+	var env struct {
+		Next       *string           `json:"next"`
+		Results    []json.RawMessage `json:"results"`
+		Workspaces []json.RawMessage `json:"workspaces"`
+	}
+	if err := json.Unmarshal(b, &env); err != nil {
+		return 0, "", err
+	}
+	if env.Next != nil {
+		next = *env.Next
+	}
+	return len(env.Results) + len(env.Workspaces), next, nil
+}
+
+// TestMaxPageSizeCapsEveryList asks every list for more than the cap, in
+// both paging styles and in the bare arrays: each answers the cap, silently
+// (200, no error), with next links that carry the size served for
+// limit/offset and the size asked for page/page_size, as Django REST
+// framework's paginators build them. The default page size is not capped.
+func TestMaxPageSizeCapsEveryList(t *testing.T) {
+	s := newTestServer(t, WithMaxPageSize(7), WithPageSize(9))
+	cases := []struct {
+		path     string
+		n        int
+		nextHas  string // "" for no next link expected
+		unlinked bool   // a bare list: no links at all
+	}{
+		{"/api/accounts/countries?limit=50", 7, "", true},
+		{"/api/accounts/countries?limit=50&offset=240", 7, "", true},
+		{"/api/accounts/countries?offset=245", len(s.Countries()) - 245, "", true}, // no limit: every one left
+		{"/api/accounts/workspaces?limit=50", 7, "limit=7&offset=7", false},
+		{"/api/accounts/workspaces", 9, "limit=9&offset=9", false}, // the default, not capped
+		{"/api/accounts/users/me/workspaces/?limit=50", 7, "", true},
+		{"/api/accounts/users/me/workspaces/?offset=3", 9, "", true},
+		{"/api/accounts/users/?limit=50", 7, "", true},
+		{"/api/accounts/users/?page_size=50", 7, "page=2&page_size=50", false},
+		{"/api/accounts/users/?page=2&page_size=50", 7, "page=3&page_size=50", false},
+		{"/api/accounts/organizations/?page_size=50", 7, "page=2&page_size=50", false},
+		{"/api/accounts/organizations/", 9, "page=2", false},
+		{"/api/accounts/analysts/?page_size=50", 7, "page=2&page_size=50", false},
+		{"/api/accounts/groups/?page_size=2", 2, "page=2&page_size=2", false},
+	}
+	for _, tc := range cases {
+		status, b, err := send(s, "GET", tc.path, OwnerToken, "")
+		if err != nil || status != 200 {
+			t.Errorf("%s: %d %v %.200s", tc.path, status, err, b)
+			continue
+		}
+		n, next, err := pageOf(b)
+		if err != nil || n != tc.n {
+			t.Errorf("%s: %d items (%v), want %d", tc.path, n, err, tc.n)
+		}
+		if (tc.nextHas == "") != (next == "") || !strings.Contains(next, tc.nextHas) {
+			t.Errorf("%s: next = %q, want it to hold %q", tc.path, next, tc.nextHas)
+		}
+	}
+}
+
+// TestMaxPageSizeWalks walks a capped list both ways a client may: by the
+// next links of an envelope, and by offsets (offset + items received) over a
+// bare array. Both reach every item exactly once.
+func TestMaxPageSizeWalks(t *testing.T) {
+	s := newTestServer(t, WithMaxPageSize(100))
+	host := strings.TrimSuffix(s.URL(), "/api/")
+
+	total, pages := 0, 0
+	for next := host + "/api/accounts/organizations/?page_size=1000"; next != ""; pages++ {
+		status, b, err := send(s, "GET", strings.TrimPrefix(next, host), OwnerToken, "")
+		if err != nil || status != 200 || pages > 100 {
+			t.Fatalf("page %d: %d %v", pages, status, err)
+		}
+		var n int
+		if n, next, err = pageOf(b); err != nil {
+			t.Fatal(err)
+		}
+		total += n
+	}
+	if total != DefaultOrganizationCount || pages != (DefaultOrganizationCount+99)/100 {
+		t.Errorf("organizations: %d items in %d pages, want %d", total, pages, DefaultOrganizationCount)
+	}
+
+	offset := 0
+	for {
+		status, b, err := send(s, "GET", fmt.Sprintf("/api/accounts/users/me/workspaces/?limit=1000&offset=%d", offset), OwnerToken, "")
+		if err != nil || status != 200 {
+			t.Fatalf("offset %d: %d %v", offset, status, err)
+		}
+		n, _, err := pageOf(b)
+		if err != nil || n > 100 {
+			t.Fatalf("offset %d: %d items, %v", offset, n, err)
+		}
+		if n == 0 {
+			break
+		}
+		offset += n
+	}
+	if want := len(s.MembershipsOf(OwnerToken)); offset != want {
+		t.Errorf("memberships: walked %d, want %d", offset, want)
+	}
+}
+
+// TestMaxPageSizeDefaultAndOff: the default cap is DefaultMaxPageSize, and
+// WithMaxPageSize(0) serves whatever size is asked, as max_limit = None does.
+func TestMaxPageSizeDefaultAndOff(t *testing.T) {
+	for _, tc := range []struct {
+		opts []Option
+		want int
+	}{{nil, DefaultMaxPageSize}, {[]Option{WithMaxPageSize(0)}, 1200}, {[]Option{WithMaxPageSize(-3)}, 1200}} {
+		s := newTestServer(t, tc.opts...)
+		for _, path := range []string{"/api/accounts/workspaces?limit=5000", "/api/accounts/users/me/workspaces/?limit=5000"} {
+			status, b, err := send(s, "GET", path, OwnerToken, "")
+			n, _, perr := pageOf(b)
+			if err != nil || perr != nil || status != 200 || n != tc.want {
+				t.Errorf("%d option(s), %s: %d, %d items, want %d (%v %v)", len(tc.opts), path, status, n, tc.want, err, perr)
+			}
+		}
 	}
 }

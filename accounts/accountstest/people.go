@@ -380,7 +380,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, u *user, _ st
 		}
 		from, to := 0, len(list)
 		if q.Has("limit") || q.Has("offset") {
-			from, to, _, _ = s.limitOffset(r, len(list))
+			from, to, _, _ = s.limitOffset(r, len(list), s.cfg.pageSize)
 		}
 		profiles = make([]profileJSON, 0, to-from)
 		for _, p := range list[from:to] {

@@ -3,6 +3,7 @@ package accountstest
 import (
 	"bufio"
 	"encoding/json"
+	"io"
 	"log"
 	"math/rand/v2"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -30,11 +32,17 @@ const (
 
 // Defaults of the server's options.
 const (
-	DefaultSeed           = 1
+	// DefaultSeed is the seed of WithSeed.
+	DefaultSeed = 1
+	// DefaultWorkspaceCount is the number of workspaces of WithWorkspaceCount.
 	DefaultWorkspaceCount = 1200
-	DefaultPageSize       = 100
-	// MaxLimit caps the limit parameter, like Django REST framework's max_limit.
-	MaxLimit = 1000
+	// DefaultPageSize is the page size of WithPageSize: the size of a page
+	// when the request asks for none.
+	DefaultPageSize = 100
+	// DefaultMaxPageSize is the cap of WithMaxPageSize on the size a request
+	// asks for (limit or page_size), a common max_limit / max_page_size of
+	// Django REST framework deployments.
+	DefaultMaxPageSize = 1000
 	// MaxBody is the largest request body accepted; larger ones get 413.
 	MaxBody = 1 << 20
 )
@@ -46,8 +54,11 @@ type config struct {
 	seed       int64
 	workspaces int
 	pageSize   int
+	maxPage    int // 0: no cap
 	people     int
 	faults     *Faults
+
+	invitationRoles []string // at least one
 }
 
 // WithSeed sets the seed the data is generated from; the same seed gives the
@@ -61,9 +72,19 @@ func WithWorkspaceCount(n int) Option { return func(c *config) { c.workspaces = 
 // (default DefaultUserCount).
 func WithUserCount(n int) Option { return func(c *config) { c.people = max(n, 0) } }
 
-// WithPageSize sets the page size of limit/offset lists when a request gives
-// no limit (1 to MaxLimit).
-func WithPageSize(n int) Option { return func(c *config) { c.pageSize = min(max(n, 1), MaxLimit) } }
+// WithPageSize sets the size of a page when a request asks for none (no
+// limit, or no page_size), like Django REST framework's PAGE_SIZE (default
+// DefaultPageSize, at least 1). As in DRF, WithMaxPageSize caps the size a
+// request asks for, not this default.
+func WithPageSize(n int) Option { return func(c *config) { c.pageSize = max(n, 1) } }
+
+// WithMaxPageSize caps the size a request may ask for, like Django REST
+// framework's max_limit (LimitOffsetPagination) and max_page_size
+// (PageNumberPagination): a larger limit or page_size is served n items,
+// silently, in every list, the envelopes of both paging styles and the bare
+// arrays alike. The default is DefaultMaxPageSize; n <= 0 removes the cap, as
+// max_limit = None does.
+func WithMaxPageSize(n int) Option { return func(c *config) { c.maxPage = max(n, 0) } }
 
 // Server is a running in-memory Accounts API. It is safe for concurrent use.
 type Server struct {
@@ -112,7 +133,8 @@ type Request struct {
 
 // NewServer starts a server with seeded data. Close it when done.
 func NewServer(opts ...Option) *Server {
-	cfg := config{seed: DefaultSeed, workspaces: DefaultWorkspaceCount, pageSize: DefaultPageSize, people: DefaultUserCount}
+	cfg := config{seed: DefaultSeed, workspaces: DefaultWorkspaceCount, pageSize: DefaultPageSize, maxPage: DefaultMaxPageSize, people: DefaultUserCount,
+		invitationRoles: DefaultInvitationRoles()}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
@@ -269,8 +291,9 @@ func (s *Server) answer(w http.ResponseWriter, f func() reply) {
 
 // ServeHTTP answers one request. It routes on the escaped path, so an escaped
 // "%2E%2E" segment is an identifier, never "go up". A panic while handling it
-// is logged and answered 500, as Django answers an unhandled exception (or,
-// when the answer has begun, the connection is dropped).
+// is logged and answered with Django's 500 page, as Django answers an
+// unhandled exception (or, when the answer has begun, the connection is
+// dropped).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	gw := &guardedWriter{ResponseWriter: w}
 	defer recoverHandler(gw, r)
@@ -296,7 +319,7 @@ func recoverHandler(gw *guardedWriter, r *http.Request) {
 	if gw.started {
 		panic(http.ErrAbortHandler) // too late for a status: drop the connection
 	}
-	writeJSON(gw, http.StatusInternalServerError, detail("A server error occurred."))
+	serverErrorPage(gw)
 }
 
 // guardedWriter is the ResponseWriter handlers get: it records whether the
@@ -427,11 +450,41 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(b)
 }
 
-// notFoundPage is Django's answer for a path no view serves: an HTML page.
-func notFoundPage(w http.ResponseWriter) {
+// djangoPage writes one of Django's built-in error pages, the ones it answers
+// with DEBUG=False when the project has no template of its own: text/html,
+// the title as heading, then a paragraph of details.
+func djangoPage(w http.ResponseWriter, status int, title, details string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(http.StatusNotFound)
-	_, _ = w.Write([]byte("<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n"))
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, "<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>"+title+"</title>\n</head>\n<body>\n  <h1>"+title+"</h1><p>"+details+"</p>\n</body>\n</html>\n")
+}
+
+// notFoundPage is Django's answer for a path no view serves.
+func notFoundPage(w http.ResponseWriter) {
+	djangoPage(w, http.StatusNotFound, "Not Found", "The requested resource was not found on this server.")
+}
+
+// serverErrorPage is Django's answer for an unhandled exception.
+func serverErrorPage(w http.ResponseWriter) {
+	djangoPage(w, http.StatusInternalServerError, "Server Error (500)", "")
+}
+
+// proxyPage is a reverse proxy's error page for status (502 or 504): a short
+// HTML page that names the status.
+func proxyPage(w http.ResponseWriter, status int) {
+	line := strconv.Itoa(status) + " " + http.StatusText(status)
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, "<html><head><title>"+line+"</title></head><body><h1>"+line+"</h1></body></html>\n")
+}
+
+// writeProblem answers an RFC 9457 problem document, as API gateways and
+// validating proxies do: type about:blank, so the title is the status text.
+func writeProblem(w http.ResponseWriter, status int, detail string) {
+	b, _ := json.Marshal(map[string]any{"type": "about:blank", "title": http.StatusText(status), "status": status, "detail": detail})
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
 }
 
 // readJSON decodes a JSON object body the way Django REST framework's parsers
