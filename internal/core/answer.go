@@ -28,7 +28,9 @@ type answerReader struct {
 	left     int64 // bytes still allowed
 	cut      bool
 	tooLarge bool
+	atEOF    bool
 	first    byte
+	rest     [256]byte // End's buffer for what follows the value
 }
 
 func (a *answerReader) Read(p []byte) (int, error) {
@@ -58,7 +60,10 @@ func (a *answerReader) Read(p []byte) (int, error) {
 }
 
 func (a *answerReader) note(err error) error {
-	if err != nil && err != io.EOF {
+	switch {
+	case err == io.EOF:
+		a.atEOF = true
+	case err != nil:
 		a.cut = true
 	}
 	return err
@@ -77,26 +82,60 @@ func decode(r io.Reader, out any) error {
 		}
 		return err
 	}
-	return End(dec)
+	return End(dec, r)
 }
 
+// errTrailing is End's report of text after the JSON value.
+var errTrailing = errors.New("the answer has data after its JSON value")
+
 // End reports an error when anything but white space follows the JSON value
-// dec has decoded: an answer is one value, and more text after it means the
-// body is not what the SDK thinks it is.
-func End(dec *json.Decoder) error {
-	_, err := dec.Token()
-	var syntax *json.SyntaxError
-	switch {
-	case errors.Is(err, io.EOF):
-		return nil
-	case errors.Is(err, ErrResponseTooLarge):
-		return err
-	case err == nil || errors.As(err, &syntax):
-		return errors.New("the answer has data after its JSON value")
+// dec has decoded from r: an answer is one value, and more text after it
+// means the body is not what the SDK thinks it is. It reads r to its end.
+func End(dec *json.Decoder, r io.Reader) error {
+	var buf []byte
+	if a, ok := r.(*answerReader); ok {
+		buf = a.rest[:]
+	} else {
+		buf = make([]byte, 256)
 	}
-	// The connection failed after a complete value: the value stands (for a
-	// POST, reporting a failure would invite a retry of an act done).
-	return nil
+	for rest := dec.Buffered(); ; {
+		n, err := rest.Read(buf)
+		if !blank(buf[:n]) {
+			return errTrailing
+		}
+		if err != nil {
+			break
+		}
+	}
+	for {
+		n, err := r.Read(buf)
+		if !blank(buf[:n]) {
+			return errTrailing
+		}
+		switch {
+		case err == io.EOF:
+			return nil
+		case errors.Is(err, ErrResponseTooLarge):
+			return err
+		case err != nil:
+			// The connection failed after a complete value: the value
+			// stands (for a POST, reporting a failure would invite a retry
+			// of an act done).
+			return nil
+		}
+	}
+}
+
+// blank reports whether b holds only JSON white space.
+func blank(b []byte) bool {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\r', '\n':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // FirstByte returns the first byte of r that is not JSON white space, and a

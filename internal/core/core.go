@@ -16,8 +16,10 @@
 package core
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -51,6 +53,10 @@ type Config struct {
 	// TokenSource authenticates every request; nil sends no Authorization.
 	// Its tokens are cached until they expire.
 	TokenSource oauth2.TokenSource
+	// Authorization, when TokenSource is nil, is the Authorization header's
+	// value for every request (a static API key: "Bearer <key>"); it is set
+	// on the request directly, without oauth2's copy of each request.
+	Authorization string
 	// UserAgent is sent on every request.
 	UserAgent string
 	// Logger receives one record per attempt and per retry; nil logs nothing.
@@ -70,7 +76,8 @@ type Config struct {
 type Client struct {
 	base    *url.URL
 	baseStr string
-	ua      string
+	ua      []string // the User-Agent header's value, shared by every request
+	auth    []string // the Authorization header's value with a static key
 	logger  *slog.Logger
 	policy  RetryPolicy
 	maxBody int64
@@ -88,13 +95,18 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		base:    cfg.BaseURL,
 		baseStr: cfg.BaseURL.String(),
-		ua:      cfg.UserAgent,
 		logger:  cfg.Logger,
 		policy:  cfg.Retry.withDefaults(),
 		maxBody: cfg.MaxResponseBytes,
 	}
 	if c.maxBody <= 0 {
 		c.maxBody = DefaultMaxResponseBytes
+	}
+	if cfg.UserAgent != "" {
+		c.ua = []string{cfg.UserAgent}
+	}
+	if cfg.TokenSource == nil && cfg.Authorization != "" {
+		c.auth = []string{cfg.Authorization}
 	}
 
 	var hc http.Client
@@ -111,14 +123,11 @@ func New(cfg Config) (*Client, error) {
 	if cfg.TokenSource != nil {
 		base = &oauth2.Transport{Source: tokenSource(cfg.TokenSource), Base: base}
 	}
-	hc.Transport = hiddenIdle{base}
 	timeout := cfg.AttemptTimeout
 	if timeout <= 0 {
 		timeout = DefaultAttemptTimeout
 	}
-	if hc.Timeout <= 0 || hc.Timeout > timeout {
-		hc.Timeout = timeout
-	}
+	hc.Transport = &transport{next: base, timeout: timeout, cause: &AttemptTimeoutError{After: timeout}}
 	report := hc
 	hc.CheckRedirect = c.redirectPolicy(hc.CheckRedirect)
 	report.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -126,13 +135,82 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// hiddenIdle passes requests on and hides the transport's
-// CloseIdleConnections: go-retryablehttp calls it on the shared client every
-// time a call gives up, which would close the idle connections of every other
-// call. The SDK's own Client.CloseIdleConnections reaches the pool directly.
-type hiddenIdle struct{ rt http.RoundTripper }
+// transport is the SDK's layer above the base transport. It bounds each
+// attempt by its own deadline (the answer's body included), and it hides the
+// base's CloseIdleConnections: go-retryablehttp calls it on the shared client
+// every time a call gives up, which would close the idle connections of every
+// other call (the SDK's own Client.CloseIdleConnections reaches the pool
+// directly).
+//
+// The deadline is a context per attempt rather than http.Client.Timeout,
+// which costs a dozen allocations per request; an attempt whose caller's
+// deadline comes sooner needs none.
+type transport struct {
+	next    http.RoundTripper
+	timeout time.Duration
+	cause   error // an *AttemptTimeoutError for timeout
+}
 
-func (h hiddenIdle) RoundTrip(r *http.Request) (*http.Response, error) { return h.rt.RoundTrip(r) }
+func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if dl, ok := r.Context().Deadline(); ok && time.Until(dl) <= t.timeout {
+		return t.next.RoundTrip(r)
+	}
+	ctx, cancel := context.WithTimeoutCause(r.Context(), t.timeout, t.cause)
+	resp, err := t.next.RoundTrip(r.WithContext(ctx))
+	if err != nil {
+		cancel()
+		if r.Context().Err() == nil && context.Cause(ctx) == t.cause {
+			return nil, t.cause
+		}
+		return nil, err
+	}
+	if resp.Body == nil {
+		resp.Body = http.NoBody // net/http does the same, after this layer
+	}
+	resp.Body = &cancelBody{ReadCloser: resp.Body, ctx: ctx, parent: r.Context(), cancel: cancel, cause: t.cause}
+	return resp, nil
+}
+
+// cancelBody ends an attempt's deadline when its body is closed, and reports
+// a read cut by the deadline as an AttemptTimeoutError.
+type cancelBody struct {
+	io.ReadCloser
+	ctx, parent context.Context
+	cancel      context.CancelFunc
+	cause       error
+}
+
+func (b *cancelBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF && b.parent.Err() == nil && context.Cause(b.ctx) == b.cause {
+		return n, b.cause
+	}
+	return n, err
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+// AttemptTimeoutError is an attempt that ran past its deadline (see
+// Config.AttemptTimeout). It is a net.Error whose Timeout is true.
+type AttemptTimeoutError struct {
+	// After is the attempt's deadline.
+	After time.Duration
+}
+
+// Error says the attempt timed out, and after how long.
+func (e *AttemptTimeoutError) Error() string {
+	return "the attempt timed out after " + e.After.String()
+}
+
+// Timeout is true: the error is a timeout.
+func (e *AttemptTimeoutError) Timeout() bool { return true }
+
+// Temporary is true: another attempt may succeed.
+func (e *AttemptTimeoutError) Temporary() bool { return true }
 
 // newPooledTransport is http.DefaultTransport's configuration with more idle
 // connections per host, since iterators may fetch several pages at once.
@@ -185,15 +263,29 @@ func (c *Client) URL(r *Request) (*url.URL, error) {
 	if r.URL != nil {
 		return r.URL, nil
 	}
-	if strings.HasPrefix(r.Path, "/") || strings.Contains(r.Path, "?") || strings.Contains(r.Path, "#") {
-		return nil, fmt.Errorf("accounts: invalid request path %q", r.Path)
+	raw, err := c.urlString(r)
+	if err != nil {
+		return nil, err
 	}
-	u, err := url.Parse(c.baseStr + r.Path)
+	u, err := url.Parse(raw)
 	if err != nil {
 		return nil, fmt.Errorf("accounts: invalid request path %q: %w", r.Path, err)
 	}
-	u.RawQuery = r.Query.Encode()
 	return u, nil
+}
+
+// urlString is URL as text, which the request then parses once.
+func (c *Client) urlString(r *Request) (string, error) {
+	if r.URL != nil {
+		return r.URL.String(), nil
+	}
+	if strings.HasPrefix(r.Path, "/") || strings.Contains(r.Path, "?") || strings.Contains(r.Path, "#") {
+		return "", fmt.Errorf("accounts: invalid request path %q", r.Path)
+	}
+	if len(r.Query) == 0 {
+		return c.baseStr + r.Path, nil
+	}
+	return c.baseStr + r.Path + "?" + r.Query.Encode(), nil
 }
 
 // SameBase reports whether u is on the client's scheme, host and base path, the

@@ -8,7 +8,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"reflect"
+	"sync"
 	"time"
 
 	"github.com/coolset-go/sdk/internal/apierror"
@@ -26,12 +28,12 @@ import (
 // the policy's decisions (checkRetry), the wait (backoff), the reading of each
 // answer (handle, so that an answer cut short is retried in the same loop)
 // and the final error (giveUp) are closures over the call's own state.
-func (c *Client) Do(ctx context.Context, r *Request, out any, opts []requestconfig.Option) (*Response, error) {
+func (c *Client) Do(ctx context.Context, r *Request, out any, opts []requestconfig.Option) (Response, error) {
 	if ctx == nil {
-		return nil, errors.New("accounts: nil context")
+		return Response{}, errors.New("accounts: nil context")
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return Response{}, err
 	}
 	cfg := requestconfig.Apply(opts)
 	if cfg.Timeout > 0 {
@@ -40,88 +42,127 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts []requestconf
 		defer cancel()
 	}
 
-	u, err := c.URL(r)
+	rawURL, err := c.urlString(r)
 	if err != nil {
-		return nil, err
-	}
-	k := &call{
-		c:          c,
-		ctx:        ctx,
-		method:     r.Method,
-		path:       u.EscapedPath(),
-		idempotent: idempotent(r.Method),
-		maxRetries: c.policy.MaxRetries,
-		noRedirect: r.NoRedirect,
-		out:        out,
-	}
-	if cfg.MaxRetries != nil {
-		k.maxRetries = max(*cfg.MaxRetries, 0)
+		return Response{}, err
 	}
 	var rawBody any // a nil []byte would still be sent as an empty body
 	if r.Body != nil {
 		body, err := json.Marshal(r.Body)
 		if err != nil {
-			return nil, fmt.Errorf("accounts: encoding %s %s body: %w", r.Method, k.path, err)
+			return Response{}, fmt.Errorf("accounts: encoding %s %s body: %w", r.Method, pathOf(rawURL), err)
 		}
 		rawBody = body
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, u.String(), rawBody)
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, rawURL, rawBody)
 	if err != nil {
-		return nil, fmt.Errorf("accounts: building %s %s: %w", r.Method, k.path, sanitize(err))
+		return Response{}, fmt.Errorf("accounts: building %s %s: %w", r.Method, pathOf(rawURL), sanitize(err))
 	}
-	req.Header.Set("Accept", "application/json")
-	if c.ua != "" {
-		req.Header.Set("User-Agent", c.ua)
+	// Constant header values are shared, read-only slices: no allocation
+	// per call (a RoundTripper must not change the request).
+	h := req.Header
+	h["Accept"] = acceptJSON
+	if c.ua != nil {
+		h["User-Agent"] = c.ua
 	}
 	if rawBody != nil {
-		req.Header.Set("Content-Type", "application/json")
+		h["Content-Type"] = acceptJSON
 	}
 	for name, vs := range cfg.Header {
 		if !ValidHeaderName(name) {
-			return nil, apierror.Invalid("header", "%q is not a valid header name", name)
+			return Response{}, apierror.Invalid("header", "%q is not a valid header name", name)
 		}
-		req.Header.Del(name)
+		h.Del(name)
 		for _, v := range vs {
 			if !ValidHeaderValue(v) {
 				// The value is not quoted: a header may carry a secret.
-				return nil, apierror.Invalid("header", "%s's value holds a control character", name)
+				return Response{}, apierror.Invalid("header", "%s's value holds a control character", name)
 			}
-			req.Header.Add(name, v)
+			h.Add(name, v)
 		}
 	}
-	req.SetResponseHandler(k.handle)
-
-	hc := c.follow
-	if k.noRedirect {
-		hc = c.report
+	if c.auth != nil {
+		h["Authorization"] = c.auth // after the caller's headers, as a token source's would be
 	}
-	loop := &retryablehttp.Client{
-		HTTPClient:     hc,
-		RetryMax:       k.maxRetries,
+
+	k := callPool.Get().(*call)
+	defer k.release()
+	k.c, k.ctx, k.out = c, ctx, out
+	k.method, k.path = r.Method, req.URL.EscapedPath()
+	k.idempotent = idempotent(r.Method)
+	k.maxRetries = c.policy.MaxRetries
+	if cfg.MaxRetries != nil {
+		k.maxRetries = max(*cfg.MaxRetries, 0)
+	}
+	k.noRedirect = r.NoRedirect
+	req.SetResponseHandler(k.handleFn)
+	k.loop.HTTPClient = c.follow
+	if k.noRedirect {
+		k.loop.HTTPClient = c.report
+	}
+	k.loop.RetryMax = k.maxRetries
+
+	if _, err := k.loop.Do(req); err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return Response{}, ctxErr
+		}
+		return Response{}, err
+	}
+	// handle has read and closed the body; the outcome is in k.
+	if k.err != nil && ctx.Err() != nil {
+		return Response{}, ctx.Err()
+	}
+	return k.res, k.err
+}
+
+// acceptJSON is the value of the Accept and Content-Type headers.
+var acceptJSON = []string{"application/json"}
+
+// pathOf returns the path of a URL the SDK built, for error messages.
+func pathOf(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.EscapedPath()
+	}
+	return "(unreadable path)"
+}
+
+// callPool keeps call values, each with its retry loop and callbacks bound to
+// it once, so that a call allocates neither.
+var callPool = sync.Pool{New: func() any {
+	k := &call{}
+	k.loop = retryablehttp.Client{
 		CheckRetry:     k.checkRetry,
 		Backoff:        k.backoff,
 		ErrorHandler:   k.giveUp,
 		RequestLogHook: k.attempt,
 		// Logger stays nil: retryablehttp's own lines quote whole URLs.
 	}
-	resp, err := loop.Do(req)
-	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, ctxErr
-		}
-		return nil, err
-	}
-	// handle has read and closed the body; the outcome is in k.
-	_ = resp
-	if k.err != nil && ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	return k.res, k.err
+	k.handleFn = k.handle
+	return k
+}}
+
+// release clears the call's state, so that the pool holds no caller's
+// value, and returns it to the pool.
+func (k *call) release() {
+	k.callState = callState{}
+	k.body = answerReader{}
+	k.loop.HTTPClient = nil
+	callPool.Put(k)
 }
 
 // call is the state of one Do: what the loop's callbacks share. Only the
 // goroutine running the loop touches it.
 type call struct {
+	// loop is go-retryablehttp's client for this call, its callbacks bound
+	// to this call; handleFn is the response handler, bound likewise.
+	loop     retryablehttp.Client
+	handleFn retryablehttp.ResponseHandlerFunc
+	body     answerReader
+	callState
+}
+
+// callState is what one call changes in its pooled call.
+type callState struct {
 	c          *Client
 	ctx        context.Context
 	method     string
@@ -139,7 +180,7 @@ type call struct {
 	refusedWait time.Duration // a Retry-After the policy would not wait for
 	ambiguous   bool          // an earlier attempt may have reached the server and acted
 
-	res *Response // the outcome handle decided
+	res Response // the outcome handle decided
 	err error
 }
 
@@ -156,9 +197,7 @@ func (k *call) attempt(_ retryablehttp.Logger, _ *http.Request, _ int) {
 // (resp or err), and again after handle has read a final answer (err is then
 // handle's: nil, or a *cutShort).
 func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	var cs *cutShort
-	cut := errors.As(err, &cs)
-	if !cut {
+	if _, cut := err.(*cutShort); !cut {
 		if k.handled {
 			return false, nil // the answer is read and final
 		}
@@ -237,11 +276,11 @@ func (e *cutShort) Unwrap() error { return e.err }
 // only for an answer cut short, which the loop then offers to checkRetry.
 func (k *call) handle(resp *http.Response) error {
 	k.handled = true
-	defer closeBody(resp.Body)
 	switch {
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 	case k.noRedirect && resp.StatusCode >= 300 && resp.StatusCode < 400:
-		k.res, k.err = &Response{StatusCode: resp.StatusCode, Header: resp.Header}, nil
+		closeBody(resp.Body)
+		k.res, k.err = Response{StatusCode: resp.StatusCode, Header: resp.Header}, nil
 		return nil
 	case resp.StatusCode == http.StatusNotFound && k.method == http.MethodDelete && k.ambiguous:
 		// An earlier attempt may have deleted it: the object is gone, which
@@ -250,24 +289,28 @@ func (k *call) handle(resp *http.Response) error {
 			k.c.logger.LogAttrs(k.ctx, slog.LevelInfo, "accounts: already deleted by an earlier attempt",
 				slog.String("method", k.method), slog.String("path", k.path), slog.Int("attempt", k.attempts))
 		}
-		k.res, k.err = &Response{StatusCode: resp.StatusCode, Header: resp.Header}, nil
+		closeBody(resp.Body)
+		k.res, k.err = Response{StatusCode: resp.StatusCode, Header: resp.Header}, nil
 		return nil
 	default:
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, apierror.MaxBody))
+		closeBody(resp.Body)
 		e := apierror.New(k.method, k.path, resp.StatusCode, resp.Header, b)
 		if k.refusedWait > 0 && e.RetryAfter == 0 {
 			e.RetryAfter = k.refusedWait
 		}
-		k.res, k.err = nil, e
+		k.res, k.err = Response{}, e
 		return nil
 	}
 
-	k.res, k.err = &Response{StatusCode: resp.StatusCode, Header: resp.Header}, nil
+	k.res, k.err = Response{StatusCode: resp.StatusCode, Header: resp.Header}, nil
 	if k.out == nil {
+		closeBody(resp.Body)
 		return nil
 	}
 	if resp.StatusCode == http.StatusNoContent {
-		k.res, k.err = nil, fmt.Errorf("accounts: %s %s: the server answered 204 No Content where a value was expected%s", k.method, k.path, k.mayHaveActed())
+		closeBody(resp.Body)
+		k.res, k.err = Response{}, fmt.Errorf("accounts: %s %s: the server answered 204 No Content where a value was expected%s", k.method, k.path, k.mayHaveActed())
 		return nil
 	}
 	if k.attempts > 1 {
@@ -276,15 +319,21 @@ func (k *call) handle(resp *http.Response) error {
 			v.Elem().SetZero()
 		}
 	}
-	body := &answerReader{r: resp.Body, left: k.c.maxBody}
+	body := &k.body
+	*body = answerReader{r: resp.Body, left: k.c.maxBody}
 	err := decode(body, k.out)
 	if err == nil && body.first == 'n' {
 		err = errors.New("the answer is null where a value was expected")
 	}
+	if err == nil && !body.atEOF {
+		closeBody(resp.Body) // the connection failed after a complete value
+		return nil
+	}
+	_ = resp.Body.Close()
 	if err == nil {
 		return nil
 	}
-	k.res = nil
+	k.res = Response{}
 	switch {
 	case body.tooLarge || errors.Is(err, ErrResponseTooLarge):
 		k.err = fmt.Errorf("accounts: %s %s: %w (bound: %d bytes)%s", k.method, k.path, ErrResponseTooLarge, k.c.maxBody, k.mayHaveActed())

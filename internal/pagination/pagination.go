@@ -617,7 +617,7 @@ func (p *decodedPage[T]) DecodeBody(r io.Reader) error {
 		if err := dec.Decode(&p.Results); err != nil {
 			return err
 		}
-		return core.End(dec)
+		return core.End(dec, r)
 	case '{':
 	default:
 		return fmt.Errorf("a list answer must be a JSON array or object, got %q", first)
@@ -633,7 +633,7 @@ func (p *decodedPage[T]) DecodeBody(r io.Reader) error {
 		if err := dec.Decode(&env); err != nil {
 			return err
 		}
-		if err := core.End(dec); err != nil {
+		if err := core.End(dec, r); err != nil {
 			return err
 		}
 		if env.Results == nil || p.Results == nil {
@@ -647,7 +647,7 @@ func (p *decodedPage[T]) DecodeBody(r io.Reader) error {
 	if err := dec.Decode(&obj); err != nil {
 		return err
 	}
-	if err := core.End(dec); err != nil {
+	if err := core.End(dec, r); err != nil {
 		return err
 	}
 	raw, ok := obj[p.itemsKey]

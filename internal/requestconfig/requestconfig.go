@@ -31,6 +31,9 @@ type Option func(*Config)
 
 // Apply builds the Config of a call from its options. Nil options are skipped.
 func Apply(opts []Option) Config {
+	if len(opts) == 0 {
+		return Config{} // the common case, without moving a Config to the heap
+	}
 	var c Config
 	for _, o := range opts {
 		if o != nil {
