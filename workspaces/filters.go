@@ -66,7 +66,7 @@ func (o *ListOptions) Validate() error {
 	var errs []error
 	checkType := func(field string, t WorkspaceType) {
 		if t != "" && !t.Known() {
-			errs = append(errs, apierror.Invalid(field, "unknown workspace type %q (want one of %s)", string(t), typeList()))
+			errs = append(errs, apierror.Invalid(field, "unknown workspace type %s (want one of %s)", apierror.Quote(string(t)), typeList()))
 		}
 	}
 	checkType("type", o.Type)
@@ -86,7 +86,7 @@ func (o *ListOptions) Validate() error {
 	)
 	for _, ord := range o.Ordering {
 		if ord == "-" || strings.HasPrefix(string(ord), "--") {
-			errs = append(errs, apierror.Invalid("ordering", "%q names no field", string(ord)))
+			errs = append(errs, apierror.Invalid("ordering", "%s names no field", apierror.Quote(string(ord))))
 		}
 	}
 	for name := range o.Lookups {
