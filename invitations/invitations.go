@@ -185,7 +185,7 @@ func (r *CreateRequest) Validate() error {
 	if r == nil {
 		return validate.NotEmpty("invitee_identifier", "")
 	}
-	return validate.NotEmpty("invitee_identifier", r.InviteeIdentifier)
+	return errors.Join(validate.NotEmpty("invitee_identifier", r.InviteeIdentifier), validate.Text("role", string(r.Role)))
 }
 
 // Service sends and manages invitations. Get one from

@@ -166,6 +166,7 @@ func (o *ListOptions) Validate() error {
 		return nil
 	}
 	errs := []error{
+		validate.Text("search", o.Search),
 		validate.NonNegative("limit", o.Limit), validate.NonNegative("offset", o.Offset),
 		validate.PositiveIfSet("page", o.Page), validate.PositiveIfSet("page_size", o.PageSize),
 	}
