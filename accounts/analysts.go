@@ -58,7 +58,7 @@ func (o *AnalystListOptions) Validate() error {
 	if o == nil {
 		return nil
 	}
-	return errors.Join(validate.PositiveIfSet("page", o.Page), validate.PositiveIfSet("page_size", o.PageSize))
+	return errors.Join(validate.Text("search", o.Search), validate.PositiveIfSet("page", o.Page), validate.PositiveIfSet("page_size", o.PageSize))
 }
 
 // AnalystPatchRequest holds the changes to make to the current analyst (operation

@@ -182,3 +182,22 @@ func TestMembershipOptionsNameEveryBadField(t *testing.T) {
 		return err
 	})
 }
+
+func TestInputErrorsQuoteAShortEscapedPrefix(t *testing.T) {
+	long := "\u202e" + strings.Repeat("x", 100000)
+	for _, opts := range []*workspaces.ListOptions{
+		workspaces.Where(workspaces.Type.Exact(workspaces.WorkspaceType(long))),
+		workspaces.Where(workspaces.OrderBy(workspaces.Order("--" + long))),
+	} {
+		c, mt := newMockClient(t)
+		_, err := c.Workspaces.List(context.Background(), opts)
+		if !errors.Is(err, accounts.ErrInvalid) || mt.GetTotalCallCount() != 0 {
+			t.Fatalf("err = %v after %d requests, want an input error before sending", err, mt.GetTotalCallCount())
+		}
+		msg := err.Error()
+		if len(msg) > 300 || strings.ContainsRune(msg, '\u202e') || !strings.Contains(msg, `\u202exxx`) ||
+			!strings.Contains(msg, "bytes)") {
+			t.Errorf("err quotes the value badly (%d bytes): %.400s", len(msg), msg)
+		}
+	}
+}

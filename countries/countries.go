@@ -68,7 +68,11 @@ func (o *ListOptions) Validate() error {
 	if o == nil {
 		return nil
 	}
-	return errors.Join(validate.NonNegative("limit", o.Limit), validate.NonNegative("offset", o.Offset))
+	return errors.Join(
+		validate.Text("search", o.Search), validate.Text("name", o.Name), validate.Text("alpha_2", o.Alpha2),
+		validate.Text("alpha_3", o.Alpha3), validate.Text("numeric", o.Numeric),
+		validate.NonNegative("limit", o.Limit), validate.NonNegative("offset", o.Offset),
+	)
 }
 
 // Service reads countries. Get one from accounts.Client.Countries.

@@ -105,18 +105,13 @@ type EmailStatus struct {
 	IsMFAEnabled BoolOrString `json:"is_mfa_enabled"`
 }
 
-// Role is the role an organization invitation grants. The API documents the
-// field as an enumeration without listing its values, so any value the server
-// sends is kept as it is, and any non-empty value is sent as given. RoleAdmin
-// and RoleOwner are the role names the workspace-centric API uses.
+// Role is the role an organization invitation grants. Its values are defined
+// by each deployment: the API documents the field as an enumeration but lists
+// no values, so the SDK names none. Send the role names your deployment uses,
+// as Role("...") or a constant of your own; a name the server does not know
+// comes back as an *accounts.Error (400) naming "role". Any value the server
+// sends is kept as it is.
 type Role string
-
-// Role names known from the workspace-centric API. The server refuses to
-// invite an owner, and lets only owners and admins invite an admin.
-const (
-	RoleOwner Role = "OWNER"
-	RoleAdmin Role = "ADMIN"
-)
 
 // Invitation is an invitation to join an organization (operations 17 to 21).
 type Invitation struct {
@@ -185,7 +180,7 @@ func (r *CreateRequest) Validate() error {
 	if r == nil {
 		return validate.NotEmpty("invitee_identifier", "")
 	}
-	return validate.NotEmpty("invitee_identifier", r.InviteeIdentifier)
+	return errors.Join(validate.NotEmpty("invitee_identifier", r.InviteeIdentifier), validate.Text("role", string(r.Role)))
 }
 
 // Service sends and manages invitations. Get one from

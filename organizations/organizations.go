@@ -83,6 +83,7 @@ func (o *ListOptions) Validate() error {
 		return nil
 	}
 	errs := []error{
+		validate.Text("name", o.Name), validate.Text("slug", o.Slug), validate.Text("search", o.Search),
 		validate.PositiveIfSet("id", o.ID),
 		validate.PositiveIfSet("page", o.Page), validate.PositiveIfSet("page_size", o.PageSize),
 	}

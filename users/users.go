@@ -166,6 +166,7 @@ func (o *ListOptions) Validate() error {
 		return nil
 	}
 	errs := []error{
+		validate.Text("search", o.Search),
 		validate.NonNegative("limit", o.Limit), validate.NonNegative("offset", o.Offset),
 		validate.PositiveIfSet("page", o.Page), validate.PositiveIfSet("page_size", o.PageSize),
 	}
@@ -180,7 +181,7 @@ func (o *ListOptions) pageBased() bool { return o != nil && (o.Page != nil || o.
 // CreateRequest is a new user (operation 31). Every field is optional; empty
 // strings and a nil Groups are not sent.
 type CreateRequest struct {
-	// Email is a valid address of at most 254 characters.
+	// Email is a valid address of at most 254 characters, or "" to send none.
 	Email string `json:"email,omitempty"`
 	// FirstName is at most 150 characters.
 	FirstName string `json:"first_name,omitempty"`
@@ -198,14 +199,21 @@ func (r *CreateRequest) Validate() error {
 	if r == nil {
 		return nil
 	}
-	return validateFields(&r.Email, &r.FirstName, &r.LastName, r.Groups)
+	var email *string
+	if r.Email != "" {
+		email = &r.Email // "" is not sent
+	}
+	return validateFields(email, &r.FirstName, &r.LastName, r.Groups)
 }
 
 // UpdateRequest replaces a user's fields (operation 33, PUT). Every field is
-// sent: an empty string clears it, and a nil Groups sends an empty list,
+// sent: an empty name clears it, and a nil Groups sends an empty list,
 // removing the user from every group. IsActive is sent only when set.
 type UpdateRequest struct {
-	// Email is a valid address of at most 254 characters, or "".
+	// Email is a valid address of at most 254 characters; required. The API
+	// takes an email only as an address, so an email cannot be cleared and
+	// "" is refused before sending; to change other fields and keep the
+	// email as it is, use Patch.
 	Email string `json:"email"`
 	// FirstName is at most 150 characters.
 	FirstName string `json:"first_name"`
@@ -228,9 +236,9 @@ func (r *UpdateRequest) Validate() error {
 // PatchRequest changes some of a user's fields (operation 34, PATCH); nil
 // fields are left as they are.
 type PatchRequest struct {
-	// Email, when set, is a valid address of at most 254 characters, or ""
-	// to clear it (the API documents the field as optional, and a Django
-	// user's email may be blank).
+	// Email, when set, is a valid address of at most 254 characters. The
+	// API takes an email only as an address, so it cannot be cleared: a set
+	// "" is refused before sending. Leave Email nil to keep the email.
 	Email *string `json:"email,omitempty"`
 	// FirstName, when set, is at most 150 characters.
 	FirstName *string `json:"first_name,omitempty"`
@@ -256,10 +264,16 @@ func (r *PatchRequest) Validate() error {
 	return validateFields(r.Email, r.FirstName, r.LastName, groups)
 }
 
-// validateFields checks the writable fields; nil pointers are not checked.
+// validateFields checks the writable fields; nil pointers are not checked. An
+// email that is sent must be an address: openapi.yaml gives the field
+// "format: email", which "" does not meet.
 func validateFields(email, first, last *string, groups []int) error {
 	var errs []error
-	if email != nil && *email != "" {
+	switch {
+	case email == nil:
+	case *email == "":
+		errs = append(errs, apierror.Invalid("email", "must be an email address; the API cannot clear an email (leave it out of a Patch to keep it)"))
+	default:
 		errs = append(errs, validate.Email("email", *email, MaxEmailLength))
 	}
 	if first != nil {

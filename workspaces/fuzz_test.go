@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // FuzzListOptionsQuery builds workspace list options from fuzzed strings with
@@ -53,10 +54,23 @@ func FuzzListOptionsQuery(f *testing.F) {
 		set("country__in", c1+","+c2)
 		set("search", search)
 		set("ordering", order+",name")
+		// Text the server refuses (NUL) or reads as other text (not UTF-8),
+		// in any string sent.
+		badText := func(ss ...string) bool {
+			for _, s := range ss {
+				if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+					return true
+				}
+			}
+			return false
+		}
 		refused := extraType != "" && !WorkspaceType(extraType).Known() ||
 			c1 == "" || c2 == "" || strings.Contains(c1+c2, ",") ||
 			order == "" || order == "-" || strings.HasPrefix(order, "--") || strings.Contains(order, ",") ||
-			lkName == "" || typedParams[lkName] // a lookup may not name a typed parameter
+			strings.TrimPrefix(order, "-") == "name" || // the ordering names "name" twice
+			badText(name, c1, c2, search, order, lkName, lkValue) ||
+			// a lookup may not name a typed parameter, even with "__exact"
+			lkName == "" || typedParams[lkName] || typedParams[strings.TrimSuffix(lkName, "__exact")]
 		want.Add(lkName, lkValue)
 
 		spec := (&Service{}).spec(opts, nil)

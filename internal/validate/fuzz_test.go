@@ -72,6 +72,14 @@ func FuzzValidators(f *testing.F) {
 			t.Fatalf("UUID refusal does not name the field: %v", err)
 		}
 
+		if err := Length("first_name", s, 0, 1<<20); err == nil {
+			if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+				t.Fatalf("Length accepted %q, which holds a NUL or is not UTF-8", s)
+			}
+		} else if !strings.Contains(err.Error(), "invalid first_name:") {
+			t.Fatalf("Length refusal does not name the field: %v", err)
+		}
+
 		const slugMax = 200
 		if err := Slug("slug", s, slugMax); err == nil {
 			if len(s) < 1 || len(s) > slugMax {

@@ -29,16 +29,37 @@ func Positive(field string, v int) error {
 	return nil
 }
 
-// NotEmpty refuses an empty string, and one of only white space: Django REST
-// framework trims a string field before checking it, so the server would
-// refuse it as blank.
-func NotEmpty(field, v string) error {
+// Text refuses text the server would refuse or read as something else, in any
+// string the SDK sends (a body field, a query parameter, a path segment):
+//   - bytes that are not valid UTF-8, which encoding/json and Django would
+//     replace with U+FFFD, so the server would get other text. (A UTF-16
+//     surrogate, which Django REST framework refuses, cannot be written in
+//     valid UTF-8, so this covers it too.)
+//   - the NUL character, which Django refuses in every text field and filter
+//     (its ProhibitNullCharactersValidator), and which PostgreSQL cannot store.
+//
+// The empty string is accepted; see NotEmpty.
+func Text(field, v string) error {
 	switch {
-	case v == "":
-		return apierror.Invalid(field, "must not be empty")
 	case !utf8.ValidString(v):
 		return apierror.Invalid(field, "is not valid UTF-8 text")
-	case strings.TrimSpace(v) == "":
+	case strings.IndexByte(v, 0) >= 0:
+		return apierror.Invalid(field, "holds a NUL character (\\x00), which the server refuses")
+	}
+	return nil
+}
+
+// NotEmpty refuses an empty string, and one of only white space: Django REST
+// framework trims a string field before checking it, so the server would
+// refuse it as blank. It refuses what Text refuses too.
+func NotEmpty(field, v string) error {
+	if v == "" {
+		return apierror.Invalid(field, "must not be empty")
+	}
+	if err := Text(field, v); err != nil {
+		return err
+	}
+	if strings.TrimSpace(v) == "" {
 		return apierror.Invalid(field, "must not be blank (only white space)")
 	}
 	return nil
@@ -46,9 +67,12 @@ func NotEmpty(field, v string) error {
 
 // ListItems checks the elements of a comma-joined list parameter (a Django
 // "__in" lookup): none may be empty or contain a comma, which would change the
-// list the server reads.
+// list the server reads, nor hold what Text refuses.
 func ListItems[S ~string](field string, items []S) error {
 	for i, it := range items {
+		if err := Text(field, string(it)); err != nil {
+			return err
+		}
 		switch {
 		case it == "":
 			return apierror.Invalid(field, "item %d is empty", i)
@@ -71,14 +95,15 @@ func UUID(field, v string) error {
 	return nil
 }
 
-// Length refuses a string with fewer than lo or more than hi characters.
-// When lo is at least 1 it also refuses a string of only white space, which
-// the server trims to nothing (see NotEmpty).
+// Length refuses a string with fewer than lo or more than hi characters, and
+// what Text refuses. When lo is at least 1 it also refuses a string of only
+// white space, which the server trims to nothing (see NotEmpty).
 func Length(field, v string, lo, hi int) error {
+	if err := Text(field, v); err != nil {
+		return err
+	}
 	n := utf8.RuneCountInString(v)
 	switch {
-	case !utf8.ValidString(v):
-		return apierror.Invalid(field, "is not valid UTF-8 text")
 	case n < lo && lo == 1:
 		return apierror.Invalid(field, "must not be empty")
 	case lo >= 1 && strings.TrimSpace(v) == "":

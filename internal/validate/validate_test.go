@@ -81,6 +81,16 @@ func TestChecks(t *testing.T) {
 		{"length blank", Length("name", "   ", 1, 200), true},
 		{"length blank ok when optional", Length("first_name", "   ", 0, 150), false},
 		{"length padded ok", Length("name", " Green ", 1, 200), false},
+		{"text ok", Text("search", "grün harbor\t"), false},
+		{"text empty ok", Text("search", ""), false},
+		{"text nul", Text("search", "green\x00"), true},
+		{"text bad utf-8", Text("search", "gr\xfcn"), true},
+		{"text surrogate bytes", Text("search", "\xed\xa0\x80"), true},
+		{"length nul", Length("first_name", "Ana\x00", 0, 150), true},
+		{"not empty nul", NotEmpty("invitee_identifier", "\x00"), true},
+		{"email nul", Email("email", "ana@example.com\x00", 254), true},
+		{"slug nul", Slug("slug", "green\x00", 200), true},
+		{"list item nul", ListItems("country__in", []string{"NL", "B\x00"}), true},
 	}
 	for _, tc := range cases {
 		if (tc.err != nil) != tc.bad {
