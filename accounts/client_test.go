@@ -410,3 +410,15 @@ func TestClientIsSafeForConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+// TestARefusedHeaderNameIsQuotedShort: a huge header name is refused with a
+// short, escaped prefix of it, never the whole.
+func TestARefusedHeaderNameIsQuotedShort(t *testing.T) {
+	c, _ := newMockClient(t)
+	name := strings.Repeat("\x01", 100_000)
+	_, err := c.UserConfig.Get(context.Background(), accounts.WithHeader(name, "v"))
+	var inErr *accounts.InputError
+	if !errors.As(err, &inErr) || inErr.Field != "header" || len(err.Error()) > 400 {
+		t.Fatalf("err = %.200v (%d bytes)", err, len(err.Error()))
+	}
+}

@@ -70,7 +70,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts []requestconf
 	}
 	for name, vs := range cfg.Header {
 		if !ValidHeaderName(name) {
-			return Response{}, apierror.Invalid("header", "%q is not a valid header name", name)
+			return Response{}, apierror.Invalid("header", "%s is not a valid header name", apierror.Quote(name))
 		}
 		h.Del(name)
 		for _, v := range vs {
