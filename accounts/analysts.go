@@ -164,6 +164,7 @@ type GroupsService struct {
 func (s *GroupsService) spec(opts *GroupListOptions, reqOpts []RequestOption) pagination.Spec {
 	spec := pagination.NewSpec(s.c, endpoints.Groups, opts, nil, reqOpts)
 	spec.Style = pagination.PageNumber
+	spec.ServerSized = true // the list takes page only
 	return spec
 }
 

@@ -121,7 +121,7 @@ func ExampleClient_Portal() {
 // so a listing still yields every workspace once.
 func Example_faultInjection() {
 	srv := accountstest.NewServer(accountstest.WithFaults(accountstest.Faults{
-		Rate: 0.2, Seed: 42,
+		Rate: 0.5, Seed: 42,
 		Kinds: []accountstest.Fault{accountstest.Fault502, accountstest.Fault503, accountstest.FaultTruncate},
 	}))
 	defer srv.Close()

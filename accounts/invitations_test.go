@@ -114,9 +114,10 @@ func TestInvitationsOrganizationFlow(t *testing.T) {
 
 func TestInvitationsAllFollowsPages(t *testing.T) {
 	c, mt := newMockClient(t)
-	mt.RegisterResponderWithQuery("GET", "https://api.test/api/accounts/invite/", "", httpmock.NewStringResponder(200,
-		`{"count":2,"next":"https://api.test/api/accounts/invite/?page=2","previous":null,"results":[`+inviteJSON+`]}`))
-	mt.RegisterResponderWithQuery("GET", "https://api.test/api/accounts/invite/", "page=2", httpmock.NewStringResponder(200,
+	// All asks for large pages; this server serves one invitation a page.
+	mt.RegisterResponderWithQuery("GET", "https://api.test/api/accounts/invite/", "page_size=1000", httpmock.NewStringResponder(200,
+		`{"count":2,"next":"https://api.test/api/accounts/invite/?page=2&page_size=1000","previous":null,"results":[`+inviteJSON+`]}`))
+	mt.RegisterResponderWithQuery("GET", "https://api.test/api/accounts/invite/", "page=2&page_size=1000", httpmock.NewStringResponder(200,
 		`{"count":2,"next":null,"previous":"https://api.test/api/accounts/invite/","results":[`+strings.Replace(inviteJSON, "ben@", "bo@", 1)+`]}`))
 	got, err := accounts.Collect(c.Invitations.All(context.Background(), nil))
 	if err != nil || len(got) != 2 {

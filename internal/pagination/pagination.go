@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/coolset-go/sdk/internal/core"
 	"github.com/coolset-go/sdk/internal/requestconfig"
@@ -47,19 +48,30 @@ const (
 	PageNumber
 )
 
-// DefaultLimit is the page size All asks for on a limit/offset list when the
-// caller set none (or 0). A bare-array answer shows its end only as a short
-// page, which needs a known page size; envelopes are asked the same way, as
-// All cannot know the answer's shape before the first page.
-const DefaultLimit = 100
+// DefaultLimit is the page size All asks for (limit, or page_size) when the
+// caller set none. On a real server each request has a fixed cost
+// (authentication, the count, the framework) that dwarfs the cost of an item,
+// so large pages make a walk fastest; 1,000 is a common max_limit of Django
+// REST framework deployments, and a server that caps lower serves its own
+// size, which the walk adapts to. A bounded size also keeps a server without
+// a cap from answering everything at once.
+const DefaultLimit = 1000
 
-// DefaultPrefetch is how many pages All fetches ahead of the page being read
-// when the caller did not choose (requestconfig.Config.Prefetch is 0). See All
-// for when fetching ahead applies. Ten requests in flight make a long list
-// about eight times faster to read than page after page when each request
-// spends its time waiting on the network, and stay within the SDK's pool of 16
-// idle connections per host, so the connections are reused.
+// DefaultPrefetch is the most pages All keeps in flight ahead of the page
+// being read when the caller did not choose (requestconfig.Config.Prefetch is
+// 0). See All for when fetching ahead applies and how the window ramps up.
 const DefaultPrefetch = 10
+
+// maxItemsAhead bounds the items of the pages in flight ahead, so that large
+// pages do not multiply the window's memory: at 1,000 items a page, five
+// pages are fetched ahead at most.
+const maxItemsAhead = 5000
+
+// drainWait is how long a loop that breaks early waits for the pages already
+// requested to arrive, so that their connections go back to the pool instead
+// of being cut (a new connection costs the next call a handshake). Requests
+// still running then are cancelled.
+var drainWait = time.Second // a variable only so that tests can change it
 
 // maxPagesWithoutCount bounds a walk whose length the server never stated.
 var maxPagesWithoutCount = 1_000_000 // a variable only so that tests can lower it
@@ -77,6 +89,9 @@ type Spec struct {
 	// ItemsKey names the member holding the items when the answer is an object
 	// other than the standard envelope; "" means "results".
 	ItemsKey string
+	// ServerSized is set for a list that takes no page-size parameter: All
+	// then asks for none, and the server's pages decide.
+	ServerSized bool
 	// Options are the caller's per-request options.
 	Options []requestconfig.Option
 	// Err, when set, is returned by List and yielded by All without sending
@@ -204,6 +219,36 @@ func (w *walker[T]) account(p *decodedPage[T]) error {
 	return nil
 }
 
+// nextOf checks the next link of an envelope page that has one, and returns
+// it parsed.
+func (w *walker[T]) nextOf(p *decodedPage[T]) (*url.URL, error) {
+	if p.Count == nil && w.pages >= maxPagesWithoutCount {
+		return nil, fmt.Errorf("accounts: %s: stopped after %d pages", w.spec.Path, w.pages)
+	}
+	if p.Count != nil && w.fetched >= *p.Count {
+		return nil, fmt.Errorf("accounts: %s: the server links to another page after all %d items it counted", w.spec.Path, *p.Count)
+	}
+	next, err := w.checkNext(p.Next)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.Results) == 0 {
+		return nil, fmt.Errorf("accounts: %s: the server sent an empty page with a link to another", w.spec.Path)
+	}
+	return next, nil
+}
+
+// yieldPage yields the items of p; it reports false when the loop broke or
+// the context ended (then ctx.Err() tells which).
+func (w *walker[T]) yieldPage(ctx context.Context, p *decodedPage[T], yield func(*T, error) bool) bool {
+	for i := range p.Results {
+		if ctx.Err() != nil || !yield(&p.Results[i], nil) {
+			return false
+		}
+	}
+	return true
+}
+
 // repeated is the error of a walk whose server sent a page again.
 func (w *walker[T]) repeated() error {
 	return fmt.Errorf("accounts: %s: page %d starts with the same item as an earlier page: the server repeats pages; stopped to avoid a loop", w.spec.Path, w.pages+1)
@@ -226,10 +271,9 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 	if v := q.Get(sizeKey); v != "" {
 		limit, _ = strconv.Atoi(v)
 	}
-	if w.spec.Style == LimitOffset && limit <= 0 {
-		// Without a limit a bare-array list may answer everything at once, or
-		// a server page whose length we cannot know; asking for one makes the
-		// end of the list visible as a short page.
+	if limit <= 0 && !w.spec.ServerSized {
+		// Large pages, the fewest round trips; the server may serve fewer
+		// (see DefaultLimit), which the walk learns from the pages.
 		limit = DefaultLimit
 		q.Set(sizeKey, strconv.Itoa(limit))
 	}
@@ -238,8 +282,6 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 	if ahead == 0 {
 		ahead = DefaultPrefetch
 	}
-	var pl *plan // fetching ahead, while the first pages confirm it
-
 	req := &core.Request{Method: "GET", Path: w.spec.Path, Query: q}
 	if first, err := w.spec.Client.URL(req); err == nil {
 		w.seen[linkKey(first)] = true // a next link back to the first page is a loop
@@ -267,41 +309,22 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 		if p.Count != nil && w.fetched > *p.Count {
 			return fmt.Errorf("accounts: %s: the server sent %d items, more than the count of %d it gave", w.spec.Path, w.fetched, *p.Count)
 		}
-		for i := range p.Results {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if !yield(&p.Results[i], nil) {
-				return nil
+		var next *url.URL
+		var nextErr error
+		if p.envelope && p.Next != "" {
+			next, nextErr = w.nextOf(p)
+			if nextErr == nil && ahead > 0 && w.pages == 1 {
+				if pl := newPlan(w.spec.Style, q, p.Count, len(p.Results), next); pl != nil {
+					return w.fetchAhead(ctx, yield, pl, p, ahead)
+				}
 			}
 		}
-
+		if !w.yieldPage(ctx, p, yield) {
+			return ctx.Err()
+		}
 		if p.envelope {
-			if p.Next == "" {
-				return nil
-			}
-			if p.Count == nil && w.pages >= maxPagesWithoutCount {
-				return fmt.Errorf("accounts: %s: stopped after %d pages", w.spec.Path, w.pages)
-			}
-			if p.Count != nil && w.fetched >= *p.Count {
-				return fmt.Errorf("accounts: %s: the server links to another page after all %d items it counted", w.spec.Path, *p.Count)
-			}
-			next, err := w.checkNext(p.Next)
-			if err != nil {
-				return err
-			}
-			if len(p.Results) == 0 {
-				return fmt.Errorf("accounts: %s: the server sent an empty page with a link to another", w.spec.Path)
-			}
-			if ahead > 0 {
-				switch w.pages {
-				case 1:
-					pl = newPlan(w.spec.Style, q, p.Count, len(p.Results), next)
-				case 2:
-					if pl != nil && pl.confirms(p.Count, len(p.Results), next) {
-						return w.fetchAhead(ctx, yield, pl, ahead)
-					}
-				}
+			if nextErr != nil || next == nil {
+				return nextErr
 			}
 			req = &core.Request{Method: "GET", URL: next}
 			continue
@@ -413,12 +436,6 @@ func (pl *plan) linksTo(next *url.URL, k int) bool {
 	return err == nil && n == pl.position(k)
 }
 
-// confirms reports whether the second page agrees with the plan: the same
-// count, a full page, and a next link to the third page.
-func (pl *plan) confirms(count *int, n int, next *url.URL) bool {
-	return count != nil && *count == pl.count && n == pl.want(1) && pl.linksTo(next, 2)
-}
-
 // request builds the request of page k.
 func (pl *plan) request(path string, k int) *core.Request {
 	q := cloneValues(pl.query)
@@ -437,30 +454,42 @@ type fetched[T any] struct {
 	err  error
 }
 
-// fetchAhead yields the pages of pl from the third on, keeping up to n
-// requests in flight ahead of the page being read. It returns when the list
-// ends, the loop breaks (nil) or something fails, after cancelling and
-// waiting for every request still in flight.
-func (w *walker[T]) fetchAhead(parent context.Context, yield func(*T, error) bool, pl *plan, n int) error {
+// fetchAhead yields the pages of pl, the first one already fetched, while it
+// fetches the following ones ahead. The window ramps up as the loop consumes
+// pages: while the loop reads page j (1-based), at most j pages are in flight
+// ahead of it (never more than most, nor more than maxItemsAhead items), so a
+// loop that breaks on page j has sent at most 2j requests. Every page
+// fetched ahead must state the same count, hold the items that count implies
+// for its position, and link onwards unless it is the last; otherwise the
+// list changed while it was read and the walk ends with an error rather than
+// guess.
+//
+// When the loop breaks, the requests in flight are given drainWait to finish,
+// so their connections are reused; on an error or a cancelled context they
+// are cancelled. Either way they are waited for: no goroutine outlives the
+// loop.
+func (w *walker[T]) fetchAhead(parent context.Context, yield func(*T, error) bool, pl *plan, first *decodedPage[T], most int) (err error) {
 	ctx, cancel := context.WithCancel(parent)
 	var wg sync.WaitGroup
+	broke := false
 	defer func() {
+		if broke {
+			drain(&wg, cancel)
+		}
 		cancel()
 		wg.Wait()
 	}()
 
 	total := pl.pages()
-	if total <= 2 {
-		return nil // the count says the first two pages were all
-	}
-	n = min(n, total-2)
-	slots := make([]chan fetched[T], n) // page k's outcome arrives on slots[k%n]
-	launched := 2
+	most = min(most, maxItemsAhead/pl.size)
+	most = max(most, 1)
+	ring := make([]chan fetched[T], most+1) // page k's outcome arrives on ring[k%len(ring)]
+	launched := 1                          // the first page is page 0
 	launch := func() {
 		k := launched
 		launched++
 		ch := make(chan fetched[T], 1) // buffered: a cancelled fetch never blocks
-		slots[k%n] = ch
+		ring[k%len(ring)] = ch
 		req := pl.request(w.spec.Path, k)
 		wg.Add(1)
 		go func() {
@@ -470,47 +499,76 @@ func (w *walker[T]) fetchAhead(parent context.Context, yield func(*T, error) boo
 			ch <- fetched[T]{page: p, err: err}
 		}()
 	}
-	for launched < total && launched < 2+n {
-		launch()
-	}
 
-	for k := 2; k < total; k++ {
-		f := <-slots[k%n]
-		if err := parent.Err(); err != nil {
-			return err
-		}
-		if f.err != nil {
-			return f.err
-		}
-		p := f.page
-		if p.Count == nil || *p.Count != pl.count {
-			return fmt.Errorf("accounts: %s: the count changed from %d to %s while the list was read; items may have been skipped or repeated", w.spec.Path, pl.count, countText(p.Count))
-		}
-		if len(p.Results) != pl.want(k) {
-			return fmt.Errorf("accounts: %s: the page at %d has %d items where the count of %d implies %d; the list changed while it was read", w.spec.Path, pl.position(k), len(p.Results), pl.count, pl.want(k))
-		}
-		if last := k == total-1; last != (p.Next == "") {
-			if last {
-				return fmt.Errorf("accounts: %s: the server links to another page after all %d items it counted", w.spec.Path, pl.count)
-			}
-			return fmt.Errorf("accounts: %s: the page at %d has no link to the next although the count of %d says there is more", w.spec.Path, pl.position(k), pl.count)
-		}
-		if err := w.account(p); err != nil {
-			return w.repeated()
-		}
-		if launched < total {
-			launch() // keep n pages in flight while the loop reads this one
-		}
-		for i := range p.Results {
+	for k := 0; k < total; k++ {
+		p := first
+		if k > 0 {
+			f := <-ring[k%len(ring)]
 			if err := parent.Err(); err != nil {
 				return err
 			}
-			if !yield(&p.Results[i], nil) {
-				return nil
+			if f.err != nil {
+				return f.err
 			}
+			if err := w.verify(pl, k, total, f.page); err != nil {
+				return err
+			}
+			p = f.page
+		}
+		// Reading page k+1 (1-based): at most most pages in flight, and at
+		// most 2(k+1) requests in all.
+		for launched < total && launched < min(k+1+most, 2*(k+1)) {
+			launch()
+		}
+		if !w.yieldPage(parent, p, yield) {
+			broke = parent.Err() == nil
+			return parent.Err()
 		}
 	}
 	return nil
+}
+
+// verify checks page k (k >= 1) of a list fetched ahead against the plan.
+func (w *walker[T]) verify(pl *plan, k, total int, p *decodedPage[T]) error {
+	if p.Count == nil || *p.Count != pl.count {
+		return fmt.Errorf("accounts: %s: the count changed from %d to %s while the list was read; items may have been skipped or repeated", w.spec.Path, pl.count, countText(p.Count))
+	}
+	if len(p.Results) != pl.want(k) {
+		return fmt.Errorf("accounts: %s: the page at %d has %d items where the count of %d implies %d; the list changed while it was read", w.spec.Path, pl.position(k), len(p.Results), pl.count, pl.want(k))
+	}
+	if last := k == total-1; last != (p.Next == "") {
+		if last {
+			return fmt.Errorf("accounts: %s: the server links to another page after all %d items it counted", w.spec.Path, pl.count)
+		}
+		return fmt.Errorf("accounts: %s: the page at %d has no link to the next although the count of %d says there is more", w.spec.Path, pl.position(k), pl.count)
+	}
+	if p.Next != "" {
+		if next, err := url.Parse(p.Next); err != nil || !pl.linksTo(next, k+1) {
+			return fmt.Errorf("accounts: %s: the page at %d does not link to the page at %d: the server's links do not advance", w.spec.Path, pl.position(k), pl.position(k+1))
+		}
+	}
+	if err := w.account(p); err != nil {
+		return w.repeated()
+	}
+	return nil
+}
+
+// drain waits up to drainWait for the requests in flight, then cancels the
+// ones still running.
+func drain(wg *sync.WaitGroup, cancel context.CancelFunc) {
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(drainWait)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		cancel()
+		<-done
+	}
 }
 
 func countText(c *int) string {
