@@ -484,7 +484,7 @@ func (w *walker[T]) fetchAhead(parent context.Context, yield func(*T, error) boo
 	most = min(most, maxItemsAhead/pl.size)
 	most = max(most, 1)
 	ring := make([]chan fetched[T], most+1) // page k's outcome arrives on ring[k%len(ring)]
-	launched := 1                          // the first page is page 0
+	launched := 1                           // the first page is page 0
 	launch := func() {
 		k := launched
 		launched++
