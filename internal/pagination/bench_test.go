@@ -81,9 +81,15 @@ func newBenchList(b *testing.B, style pagination.Style, total int, latency time.
 
 // walk iterates over the whole list and checks it came in order.
 func walk(b *testing.B, c *core.Client, style pagination.Style, total int, opts []requestconfig.Option, each func(i int)) {
-	q := url.Values{"limit": {"100"}}
-	if style == pagination.PageNumber {
-		q = url.Values{"page_size": {"100"}}
+	walkSized(b, c, style, total, 100, opts, each)
+}
+
+// walkSized is walk with pages of size items, or All's default when 0.
+func walkSized(b *testing.B, c *core.Client, style pagination.Style, total, size int, opts []requestconfig.Option, each func(i int)) {
+	q := url.Values{}
+	if size > 0 {
+		key := map[pagination.Style]string{pagination.LimitOffset: "limit", pagination.PageNumber: "page_size"}[style]
+		q.Set(key, strconv.Itoa(size))
 	}
 	n := 0
 	for it, err := range pagination.All[benchItem](context.Background(), pagination.Spec{Client: c, Path: "things", Query: q, Style: style, Options: opts}) {
@@ -131,8 +137,9 @@ func BenchmarkAll(b *testing.B) {
 	}
 }
 
-// BenchmarkAllMemory iterates over 100,000 and 1,000,000 items (pages of 100,
-// fetched ahead, rendered on the fly by the server) and reports the peak heap
+// BenchmarkAllMemory iterates over 100,000 and 1,000,000 items (All's default
+// pages of 1,000, fetched ahead, rendered on the fly by the server) and
+// reports the peak heap
 // seen while iterating: peak-heap-B samples the bytes of heap objects every
 // 1,000 items, peak-live-B the live heap the garbage collector last marked.
 // Constant memory means both stay level as the list grows tenfold.
@@ -152,7 +159,7 @@ func BenchmarkAllMemory(b *testing.B) {
 			}
 			runtime.GC()
 			for b.Loop() {
-				walk(b, c, pagination.LimitOffset, total, nil, sample)
+				walkSized(b, c, pagination.LimitOffset, total, 0, nil, sample)
 			}
 			b.ReportMetric(float64(peakHeap), "peak-heap-B")
 			b.ReportMetric(float64(peakLive), "peak-live-B")

@@ -456,9 +456,9 @@ type fetched[T any] struct {
 
 // fetchAhead yields the pages of pl, the first one already fetched, while it
 // fetches the following ones ahead. The window ramps up as the loop consumes
-// pages: while the loop reads page j (1-based), at most j pages are in flight
-// ahead of it (never more than most, nor more than maxItemsAhead items), so a
-// loop that breaks on page j has sent at most 2j requests. Every page
+// pages: once the loop has consumed k pages, at most 2k+1 requests have been
+// sent (2 while it reads the first page), never more than most in flight, nor
+// more than maxItemsAhead items. A loop that breaks early has cost little. Every page
 // fetched ahead must state the same count, hold the items that count implies
 // for its position, and link onwards unless it is the last; otherwise the
 // list changed while it was read and the walk ends with an error rather than
@@ -501,6 +501,15 @@ func (w *walker[T]) fetchAhead(parent context.Context, yield func(*T, error) boo
 	}
 
 	for k := 0; k < total; k++ {
+		// k pages consumed: at most 2k+1 requests sent (2 while the first
+		// page is read), and at most most of them in flight.
+		allowed := min(2*k+1, k+most)
+		if k == 0 {
+			allowed = min(2, 1+most)
+		}
+		for launched < min(total, allowed) {
+			launch()
+		}
 		p := first
 		if k > 0 {
 			f := <-ring[k%len(ring)]
@@ -514,11 +523,6 @@ func (w *walker[T]) fetchAhead(parent context.Context, yield func(*T, error) boo
 				return err
 			}
 			p = f.page
-		}
-		// Reading page k+1 (1-based): at most most pages in flight, and at
-		// most 2(k+1) requests in all.
-		for launched < total && launched < min(k+1+most, 2*(k+1)) {
-			launch()
 		}
 		if !w.yieldPage(parent, p, yield) {
 			broke = parent.Err() == nil

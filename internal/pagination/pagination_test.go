@@ -311,8 +311,9 @@ func TestAllStopsLoopingNext(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "do not advance") {
 		t.Fatalf("err = %v", err)
 	}
-	if n := mt.GetTotalCallCount(); n != 2 {
-		t.Errorf("%d requests, want 2", n)
+	// Pages 1 and 2, and page 3 asked for once page 1 was consumed.
+	if n := mt.GetTotalCallCount(); n > 3 {
+		t.Errorf("%d requests, want at most 3", n)
 	}
 	// Page after page, the repeated link itself is the loop.
 	_, err = collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things",

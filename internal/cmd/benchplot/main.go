@@ -8,7 +8,8 @@
 //	BenchmarkAll/limit-offset/pages=20/ahead-2   3   61234567 ns/op
 //
 // and draws one line per series (here "limit-offset ahead"): the x axis is the
-// number after "pages=", the y axis the time per operation in milliseconds.
+// number after "pages=" (or any other "key="), the y axis the time per
+// operation in milliseconds.
 // Repeated runs of one benchmark (-count) are averaged.
 package main
 
@@ -77,8 +78,8 @@ type series struct {
 }
 
 // parse reads `go test -bench` output and returns the series of the
-// sub-benchmarks of name that carry a "pages=N" element, in order of first
-// appearance.
+// sub-benchmarks of name that carry a "key=N" element (pages=N, items=N), in
+// order of first appearance.
 func parse(r io.Reader, name string) ([]series, error) {
 	type key struct {
 		series string
@@ -115,7 +116,7 @@ func parse(r io.Reader, name string) ([]series, error) {
 		var x float64 = -1
 		var label []string
 		for _, part := range strings.Split(bench, "/")[1:] {
-			if v, ok := strings.CutPrefix(part, "pages="); ok {
+			if _, v, ok := strings.Cut(part, "="); ok { // pages=N, items=N
 				n, err := strconv.ParseFloat(v, 64)
 				if err != nil {
 					return nil, fmt.Errorf("%q: %w", sc.Text(), err)
@@ -142,7 +143,7 @@ func parse(r io.Reader, name string) ([]series, error) {
 		return nil, err
 	}
 	if len(order) == 0 {
-		return nil, errors.New("no " + name + " results with pages=N in the input")
+		return nil, errors.New("no " + name + " results with key=N in the input")
 	}
 	out := make([]series, 0, len(order))
 	for _, s := range order {
