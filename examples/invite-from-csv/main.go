@@ -188,7 +188,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, out, errOut io.Wri
 		// Past these, every other row would fail the same way.
 		if why := hopeless(ctx, err); why != "" {
 			notSent := ""
-			if left := len(rows) - i - 1; left > 0 {
+			switch left := len(rows) - i - 1; {
+			case left == 1:
+				notSent = "; the row after it was not sent (run again to send it)"
+			case left > 1:
 				notSent = fmt.Sprintf("; the %d rows after it were not sent (run again to send them)", left)
 			}
 			return fmt.Errorf("stopped at row %d: %s%s: %w", r.line, why, notSent, err)
