@@ -22,7 +22,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/coolset-go/sdk/internal/endpoints"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
@@ -480,34 +479,16 @@ func TestContractTransportReportsViolations(t *testing.T) {
 }
 
 // TestContractDocumentMatchesEndpoints checks that openapi.yaml has exactly the
-// 35 operations of the design's table, numbered in their summaries, at the
+// 35 operations of docs/OPERATIONS.md, numbered in their summaries, at the
 // paths the SDK uses (internal/endpoints).
 func TestContractDocumentMatchesEndpoints(t *testing.T) {
 	doc, _, err := loadContract()
 	if err != nil {
 		t.Fatal(err)
 	}
-	// id replaces the SDK's escaped placeholder with a path template.
-	id := func(path, name string) string { return strings.Replace(path, "PLACEHOLDER", "{"+name+"}", 1) }
-	const ph = "PLACEHOLDER"
-	want := map[int]string{
-		1: "GET " + endpoints.Countries, 2: "GET " + id(endpoints.Country(ph), "id"),
-		3: "GET " + endpoints.UserConfig, 4: "PATCH " + endpoints.UserConfig,
-		5: "GET " + endpoints.Workspaces, 6: "POST " + endpoints.Invitations,
-		7: "GET " + id(endpoints.Invitation(ph), "id"), 8: "GET " + endpoints.Users,
-		9: "GET " + endpoints.UsersMe, 10: "GET " + endpoints.CurrentUserLegacy,
-		11: "GET " + endpoints.MyWorkspaces, 12: "POST " + endpoints.SwitchWorkspace,
-		13: "GET " + endpoints.Analysts, 14: "GET " + endpoints.CurrentAnalyst, 15: "PATCH " + endpoints.CurrentAnalyst,
-		16: "GET " + endpoints.Groups, 17: "GET " + endpoints.Invites, 18: "POST " + endpoints.Invites,
-		19: "GET " + id(endpoints.Invite(ph), "uuid"), 20: "POST " + id(endpoints.Invite(ph), "uuid"),
-		21: "DELETE " + id(endpoints.Invite(ph), "uuid"), 22: "POST " + endpoints.LoginURL,
-		23: "GET " + endpoints.Organizations, 24: "POST " + endpoints.Organizations,
-		25: "GET " + id(endpoints.Organization(ph), "uuid"), 26: "PUT " + id(endpoints.Organization(ph), "uuid"),
-		27: "PATCH " + id(endpoints.Organization(ph), "uuid"), 28: "DELETE " + id(endpoints.Organization(ph), "uuid"),
-		29: "POST " + id(endpoints.OrganizationIncrement(ph), "uuid"), 30: "GET " + endpoints.Portal,
-		31: "POST " + endpoints.Users, 32: "GET " + id(endpoints.User(ph), "uuid"),
-		33: "PUT " + id(endpoints.User(ph), "uuid"), 34: "PATCH " + id(endpoints.User(ph), "uuid"),
-		35: "DELETE " + id(endpoints.User(ph), "uuid"),
+	want := map[int]string{} // from the SDK's path table (operations_doc_test.go)
+	for _, op := range operations {
+		want[op.n] = op.method + " " + op.path
 	}
 	got := map[int]string{}
 	ids := map[string]bool{}

@@ -198,11 +198,17 @@ func NewService(c *core.Client) *Service { return &Service{c: c} }
 // Send is a POST: a failed attempt is retried only when the server said it did
 // nothing (429, or 503 with Retry-After) or the connection failed before the
 // request was sent, so a retry never sends a second invitation.
+//
+// An address that is already a member of the workspace, or already has a
+// pending invitation, is refused by the server; errors.Is matches that
+// refusal with ErrAlreadyMember or ErrAlreadyPending, so that a program can
+// count the address as done and a rerun is safe.
 func (s *Service) Send(ctx context.Context, req *SendRequest, reqOpts ...RequestOption) (*EmailInvitation, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	return core.Call[EmailInvitation](ctx, s.c, "POST", endpoints.Invitations, req, reqOpts)
+	inv, err := core.Call[EmailInvitation](ctx, s.c, "POST", endpoints.Invitations, req, reqOpts)
+	return inv, recognise(err, "email")
 }
 
 // Status returns the state of the email invitation with the given id, the
@@ -233,12 +239,15 @@ func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...Request
 }
 
 // Create invites someone into the organization (operation 18). Like Send, it
-// is retried only when the server certainly did nothing.
+// is retried only when the server certainly did nothing, and errors.Is
+// matches the refusal of an identifier with a pending invitation with
+// ErrAlreadyPending.
 func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...RequestOption) (*Invitation, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	return core.Call[Invitation](ctx, s.c, "POST", endpoints.Invites, req, reqOpts)
+	inv, err := core.Call[Invitation](ctx, s.c, "POST", endpoints.Invites, req, reqOpts)
+	return inv, recognise(err, "invitee_identifier")
 }
 
 // Get returns the organization invitation with the given UUID (operation 19).

@@ -33,8 +33,17 @@
 // microseconds as Django REST framework does.
 //
 // Countries are every ISO 3166-1 entry of Debian's iso-codes data
-// (data/iso_3166-1.json, LGPL-2.1-or-later; see data/README.md): name, alpha-2,
-// alpha-3, numeric, official name (null when the data has none) and flag.
+// (data/iso_3166-1.json): name, alpha-2, alpha-3, numeric, official name (null
+// when the data has none) and flag.
+//
+// # License of the embedded data
+//
+// This package's code is under the SDK's Apache License 2.0, but the country
+// data it embeds is under the LGPL-2.1-or-later (data/COPYING). Tests that
+// import this package need not do anything about it. A binary you distribute
+// that links this package carries that data, and the LGPL's conditions apply
+// to it: data/README.md says what they are. The SDK's other packages never
+// import this one, so programs that only call the API do not contain the data.
 //
 // # Operations answered
 //

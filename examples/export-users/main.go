@@ -19,7 +19,10 @@
 // is_active and groups, and no auth_group).
 // Rows are streamed: each user is written as its page arrives, and the users
 // are never gathered into one list.
-// Progress and the final count go to standard error.
+// Progress and the final count go to standard error. Nothing is written to
+// standard output before the first answer: a run refused at once (no
+// view_user permission, no server) leaves the output empty, not a lone
+// header.
 //
 // Names, email, job title and uuid come from the users themselves, so a cell
 // could hold a spreadsheet formula such as =HYPERLINK(...) that runs when the
@@ -37,8 +40,8 @@
 //
 // With ACCOUNTS_API_KEY set (and ACCOUNTS_BASE_URL, if not production) it
 // talks to that API; the key's user needs the view_user permission. Otherwise
-// it starts the in-memory test server, accountstest, in this process and says
-// so.
+// it starts the in-memory test server, accountstest, in this process.
+// Standard error says which server it uses.
 //
 //	go run ./examples/export-users > users.csv
 //	go run ./examples/export-users -page-size 50 > users.csv
@@ -47,12 +50,9 @@ package main
 import (
 	"context"
 	"encoding/csv"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strconv"
 	"strings"
 	"time"
@@ -62,20 +62,7 @@ import (
 	"github.com/coolset-go/sdk/users"
 )
 
-func main() {
-	// Ctrl-C cancels the context: calls in flight stop, and the program
-	// ends through its usual error path.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return // -h: the usage is printed
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "export-users:", err)
-		os.Exit(1)
-	}
-}
+func main() { exampleclient.Main("export-users", run) }
 
 // header is the CSV's first row.
 var header = []string{"id", "uuid", "email", "first_name", "last_name", "job_title", "auth_group", "is_active", "groups"}
@@ -87,21 +74,13 @@ const progressEvery = 100
 // name. It writes the CSV to out and progress to errOut.
 func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := flag.NewFlagSet("export-users", flag.ContinueOnError)
-	fs.SetOutput(errOut)
 	pageSize := fs.Int("page-size", 100, "users per request (the limit parameter), at least 1")
-	fs.Usage = func() {
-		fmt.Fprintln(errOut, "usage: export-users [-page-size n] > users.csv")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	const usage = "usage: export-users [-page-size n] > users.csv"
+	if err := exampleclient.Parse(fs, usage, args, 0, errOut); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
-	}
 	if *pageSize < 1 {
-		return fmt.Errorf("-page-size must be at least 1, got %d", *pageSize)
+		return &exampleclient.UsageError{Err: fmt.Errorf("-page-size must be at least 1, got %d", *pageSize), Usage: usage}
 	}
 	opts := &users.ListOptions{Limit: accounts.Ptr(*pageSize)}
 	if err := opts.Validate(); err != nil {
@@ -116,15 +95,21 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	}
 	defer done()
 
+	// The header is written with the first user, or at the end of a walk
+	// that found none: a run that fails on its first request (no
+	// permission, no server) writes nothing to standard output, so that
+	// "export-users > users.csv" leaves no file that looks like a result.
 	w := csv.NewWriter(out)
-	if err := w.Write(header); err != nil {
-		return fmt.Errorf("write header: %w", err)
-	}
 	n := 0
 	for u, err := range client.Users.All(ctx, opts) {
 		if err != nil {
 			w.Flush() // keep the rows already listed
 			return fmt.Errorf("list users (after %d): %w", n, err)
+		}
+		if n == 0 {
+			if err := w.Write(header); err != nil {
+				return fmt.Errorf("write header: %w", err)
+			}
 		}
 		if err := w.Write(record(u)); err != nil {
 			return fmt.Errorf("write user %d: %w", u.ID, err)
@@ -132,6 +117,11 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		n++
 		if n%progressEvery == 0 {
 			fmt.Fprintf(errOut, "... %d users\n", n)
+		}
+	}
+	if n == 0 {
+		if err := w.Write(header); err != nil {
+			return fmt.Errorf("write header: %w", err)
 		}
 	}
 	w.Flush()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -13,7 +14,11 @@ import (
 
 	"github.com/coolset-go/sdk/accounts"
 	"github.com/coolset-go/sdk/accounts/accountstest"
+	"github.com/coolset-go/sdk/examples/internal/exampleclient"
+	"github.com/coolset-go/sdk/examples/internal/exampletest"
 )
+
+func TestMain(m *testing.M) { exampletest.Main(m, main) }
 
 // expectedRows renders the users of workspace 1 of a fresh default server, the
 // owner's active workspace and so what run exports, as the limit/offset list
@@ -78,9 +83,32 @@ func TestExportUsersRefusesBadArguments(t *testing.T) {
 	t.Setenv(accounts.EnvAPIKey, "")
 	for _, args := range [][]string{{"-page-size", "0"}, {"-page-size", "-3"}, {"-page-size", "x"}, {"extra"}} {
 		var out, errOut bytes.Buffer
-		if err := run(context.Background(), args, &out, &errOut); err == nil || out.Len() != 0 {
-			t.Errorf("%q: err = %v, output %q", args, err, out.String())
+		err := run(context.Background(), args, &out, &errOut)
+		var usageErr *exampleclient.UsageError
+		if !errors.As(err, &usageErr) || out.Len() != 0 || errOut.Len() != 0 {
+			t.Errorf("%q: err = %v, output %q, stderr %q", args, err, out.String(), errOut.String())
 		}
+	}
+	exampletest.CheckCommandLine(t, "usage: export-users", "extra")
+}
+
+// TestExportUsersWritesNothingWhenRefused: a member lacks view_user, so the
+// first request is refused with 403; standard output stays empty (no lone
+// header) and the error is printed once.
+func TestExportUsersWritesNothingWhenRefused(t *testing.T) {
+	srv := accountstest.NewServer()
+	defer srv.Close()
+	res := exampletest.Run(t, "", []string{accounts.EnvAPIKey + "=" + accountstest.MemberToken, accounts.EnvBaseURL + "=" + srv.URL()})
+	if res.Code != 1 || res.Stdout != "" || strings.Count(res.Stderr, "403 Forbidden") != 1 ||
+		!strings.HasPrefix(res.Stderr, "using the API at "+srv.URL()) {
+		t.Errorf("exit %d, stdout %q, stderr %q", res.Code, res.Stdout, res.Stderr)
+	}
+}
+
+// TestExportUsersNoUsers: a walk that finds no user still writes the header.
+func TestExportUsersNoUsers(t *testing.T) {
+	if rows := exportFrom(t, func(*http.Request) string { return `[]` }); len(rows) != 0 {
+		t.Errorf("rows = %q", rows)
 	}
 }
 

@@ -14,7 +14,9 @@
 //
 //	row 2  ana@example.com  invited  0b7c...
 //	row 3  not-an-email  failed  invalid email: must be an email address like name@example.com
-//	row 4  ana@example.com  failed  refused by the server (400): email: An invitation for this email address is already pending.
+//	row 4  ana@example.com  already invited
+//	row 5  ben@example.com  already a member
+//	row 6  carl@example.com  failed  refused by the server (400): auth_group: Owners cannot be invited; they are created through the onboarding flow.
 //
 // An email or a reason with a line break, another control or invisible
 // character, or bytes that are not UTF-8 is printed quoted, as Go writes a
@@ -23,12 +25,26 @@
 //
 //	row 5  "ana@example.com\n\x1b[2J"  failed  invalid email: must be an email address like name@example.com
 //
+// It is safe to run again over the same file, say after a run that stopped
+// half-way: an address that already has a pending invitation is reported as
+// "already invited", one that is already a member of the workspace as
+// "already a member", and neither is a failure. The SDK recognises those two
+// refusals of the server (invitations.ErrAlreadyPending and
+// invitations.ErrAlreadyMember). The program exits 0 when every row is
+// invited or already was, and the summary on standard error counts each kind.
+//
 // A bad row (wrong number of columns, invalid email, auth_group that is not an
-// integer, malformed CSV, a refusal by the server) does not stop the others;
-// the program exits non-zero when any row failed. A quoted field that is never
-// closed would run to the end of the file: the row it starts on is reported as
-// bad and reading goes on with the next line. Progress goes to standard
-// error.
+// integer, malformed CSV, any other refusal by the server) does not stop the
+// others; the program exits non-zero when any row failed. A quoted field that
+// is never closed would run to the end of the file: the row it starts on is
+// reported as bad and reading goes on with the next line. Progress goes to
+// standard error.
+//
+// Some failures would repeat on every row, so the run stops at the first: a
+// server that cannot be reached (its name does not resolve, or it refuses the
+// connection), a server that does not answer within the row's time limit,
+// and credentials the server does not accept (401). It says so, and which
+// rows were not sent; run it again once the server is back.
 //
 // Each invitation has 30 seconds, retries included, so a long file is never
 // cut short by a limit for the whole run. Ctrl-C during a send reports that
@@ -44,7 +60,8 @@
 //
 // With ACCOUNTS_API_KEY set (and ACCOUNTS_BASE_URL, if not production) it
 // talks to that API and sends real invitations. Otherwise it starts the
-// in-memory test server, accountstest, in this process and says so.
+// in-memory test server, accountstest, in this process. Standard error says
+// which server it uses.
 //
 //	go run ./examples/invite-from-csv invitees.csv
 //	go run ./examples/invite-from-csv -dry-run - < invitees.csv
@@ -59,7 +76,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"sort"
 	"strconv"
 	"strings"
@@ -72,18 +88,9 @@ import (
 )
 
 func main() {
-	// Ctrl-C cancels the context: calls in flight stop, and the program
-	// ends through its usual error path.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return // -h: the usage is printed
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "invite-from-csv:", err)
-		os.Exit(1)
-	}
+	exampleclient.Main("invite-from-csv", func(ctx context.Context, args []string, out, errOut io.Writer) error {
+		return run(ctx, args, os.Stdin, out, errOut)
+	})
 }
 
 // perInvitation bounds one invitation's call, its retries included.
@@ -103,18 +110,9 @@ type row struct {
 // and progress to errOut, and returns an error when any row failed.
 func run(ctx context.Context, args []string, stdin io.Reader, out, errOut io.Writer) error {
 	fs := flag.NewFlagSet("invite-from-csv", flag.ContinueOnError)
-	fs.SetOutput(errOut)
 	dryRun := fs.Bool("dry-run", false, "check every row without sending anything")
-	fs.Usage = func() {
-		fmt.Fprintln(errOut, "usage: invite-from-csv [-dry-run] [file.csv | -]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	if err := exampleclient.Parse(fs, "usage: invite-from-csv [-dry-run] [file.csv | -]", args, 1, errOut); err != nil {
 		return err
-	}
-	if fs.NArg() > 1 {
-		fs.Usage()
-		return fmt.Errorf("expected at most one CSV file, got %d arguments", fs.NArg())
 	}
 
 	in, name := stdin, "standard input"
@@ -145,7 +143,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out, errOut io.Wri
 	}
 
 	var failed []string
-	ok := 0
+	ok, pending, member := 0, 0, 0
 	for i, r := range rows {
 		fmt.Fprintf(errOut, "[%d/%d] row %d\n", i+1, len(rows), r.line)
 		email := printable(r.email)
@@ -170,32 +168,62 @@ func run(ctx context.Context, args []string, stdin io.Reader, out, errOut io.Wri
 			// Each invitation gets its own time limit, retries included, so
 			// that a long file is not cut short by one limit for the run.
 			sent, err = client.Invitations.Send(ctx, r.req, accounts.WithTimeout(perInvitation))
-			if err == nil {
+			switch {
+			case err == nil:
 				fmt.Fprintf(out, "row %d  %s  invited  %s\n", r.line, email, printable(sent.ID))
 				ok++
+				continue
+			case errors.Is(err, invitations.ErrAlreadyPending):
+				fmt.Fprintf(out, "row %d  %s  already invited\n", r.line, email)
+				pending++
+				continue
+			case errors.Is(err, invitations.ErrAlreadyMember):
+				fmt.Fprintf(out, "row %d  %s  already a member\n", r.line, email)
+				member++
 				continue
 			}
 		}
 		fmt.Fprintf(out, "row %d  %s  failed  %s\n", r.line, email, printable(describe(err)))
 		failed = append(failed, strconv.Itoa(r.line))
 		// Past these, every other row would fail the same way.
-		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
-			return fmt.Errorf("stopped at row %d: %w", r.line, ctxErr)
-		}
-		if errors.Is(err, accounts.ErrUnauthorized) {
-			return fmt.Errorf("stopped at row %d: %w", r.line, err)
+		if why := hopeless(ctx, err); why != "" {
+			notSent := ""
+			switch left := len(rows) - i - 1; {
+			case left == 1:
+				notSent = "; the row after it was not sent (run again to send it)"
+			case left > 1:
+				notSent = fmt.Sprintf("; the %d rows after it were not sent (run again to send them)", left)
+			}
+			return fmt.Errorf("stopped at row %d: %s%s: %w", r.line, why, notSent, err)
 		}
 	}
 
-	verb := "invited"
 	if *dryRun {
-		verb = "valid"
+		fmt.Fprintf(errOut, "done: %d of %d rows valid, %d failed\n", ok, len(rows), len(failed))
+	} else {
+		fmt.Fprintf(errOut, "done: %d rows: %d invited, %d already invited, %d already a member, %d failed\n",
+			len(rows), ok, pending, member, len(failed))
 	}
-	fmt.Fprintf(errOut, "done: %d of %d rows %s, %d failed\n", ok, len(rows), verb, len(failed))
 	if len(failed) > 0 {
 		return fmt.Errorf("%d of %d rows failed (rows %s)", len(failed), len(rows), strings.Join(failed, ", "))
 	}
 	return nil
+}
+
+// hopeless says why, after err, every later row would fail the same way, or
+// returns "" when the next row may well succeed.
+func hopeless(ctx context.Context, err error) string {
+	switch {
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		return "cancelled"
+	case exampleclient.Unreachable(err):
+		return "the server cannot be reached"
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("the server did not answer within %s", perInvitation)
+	case errors.Is(err, accounts.ErrUnauthorized):
+		return "the server does not accept the credentials"
+	}
+	return ""
 }
 
 // readRows reads every record of the CSV. A record that cannot become a

@@ -14,7 +14,11 @@ import (
 	"testing"
 
 	"github.com/coolset-go/sdk/accounts"
+	"github.com/coolset-go/sdk/accounts/accountstest"
+	"github.com/coolset-go/sdk/examples/internal/exampletest"
 )
+
+func TestMain(m *testing.M) { exampletest.Main(m, main) }
 
 // invitees covers every outcome: good rows, a header, spaces, blank lines, a
 // duplicate (pending), an owner, an existing member, an unknown group, and rows
@@ -39,12 +43,12 @@ const uuidRE = `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`
 var wantSent = []string{
 	`row 2  ana@example\.com  invited  ` + uuidRE,
 	`row 3  ben@example\.com  invited  ` + uuidRE,
-	`row 6  ana@example\.com  failed  refused by the server \(400\): email: An invitation for this email address is already pending\.`,
+	`row 6  ana@example\.com  already invited`,
 	`row 7  carl@example\.com  failed  refused by the server \(400\): auth_group: Owners cannot be invited; they are created through the onboarding flow\.`,
 	`row 8  not-an-email  failed  invalid email: must be an email address like name@example\.com`,
 	`row 9  dina@example\.com  failed  auth_group "admin" is not an integer`,
 	`row 10  eve@example\.com  failed  expected 2 columns \(email,auth_group\), got 3`,
-	`row 11  owner@accountstest\.invalid  failed  refused by the server \(400\): email: This user is already a member of this workspace\.`,
+	`row 11  owner@accountstest\.invalid  already a member`,
 	`row 12  fay@example\.com  failed  invalid auth_group: must be a positive integer, got 0`,
 	`row 13  gus@example\.com  failed  refused by the server \(400\): auth_group: Invalid pk "9" - object does not exist\.`,
 }
@@ -66,14 +70,14 @@ func TestInviteFromStdin(t *testing.T) {
 	t.Setenv(accounts.EnvAPIKey, "")
 	var out, errOut bytes.Buffer
 	err := run(context.Background(), nil, strings.NewReader(invitees), &out, &errOut)
-	if err == nil || err.Error() != "8 of 10 rows failed (rows 6, 7, 8, 9, 10, 11, 12, 13)" {
+	if err == nil || err.Error() != "6 of 10 rows failed (rows 7, 8, 9, 10, 12, 13)" {
 		t.Errorf("err = %v", err)
 	}
 	checkLines(t, out.String(), wantSent)
 	if !strings.Contains(errOut.String(), "using the in-memory test server") {
 		t.Errorf("stderr does not say it uses accountstest: %q", errOut.String())
 	}
-	for _, want := range []string{"[1/10] row 2\n", "[10/10] row 13\n", "done: 2 of 10 rows invited, 8 failed\n"} {
+	for _, want := range []string{"[1/10] row 2\n", "[10/10] row 13\n", "done: 10 rows: 2 invited, 1 already invited, 1 already a member, 6 failed\n"} {
 		if !strings.Contains(errOut.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
 		}
@@ -159,7 +163,7 @@ func TestInviteUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"a.csv", "b.csv"}, "expected at most one CSV file, got 2 arguments"},
+		{[]string{"a.csv", "b.csv"}, `unexpected arguments ["b.csv"]`},
 		{[]string{filepath.Join(t.TempDir(), "missing.csv")}, "open CSV: "},
 		{[]string{"-no-such-flag"}, "flag provided but not defined"},
 	} {
@@ -176,6 +180,64 @@ func TestInviteUsageErrors(t *testing.T) {
 	if !strings.Contains(errOut.String(), "usage: invite-from-csv [-dry-run] [file.csv | -]") {
 		t.Errorf("-h: stderr = %q", errOut.String())
 	}
+	exampletest.CheckCommandLine(t, "usage: invite-from-csv", "a.csv", "b.csv")
+}
+
+// serverEnv starts an accountstest server that outlives one run, and returns
+// it with the environment that points the program at it as its owner.
+func serverEnv(t *testing.T) (*accountstest.Server, []string) {
+	t.Helper()
+	srv := accountstest.NewServer()
+	t.Cleanup(srv.Close)
+	return srv, []string{accounts.EnvAPIKey + "=" + accountstest.OwnerToken, accounts.EnvBaseURL + "=" + srv.URL()}
+}
+
+// TestInviteRunAgain runs the program twice over the same file against the
+// same server, as an automation would after a run that stopped half-way:
+// the second run sends nothing new, reports every row as already invited
+// (or already a member), and exits 0; a row added to the file is invited.
+func TestInviteRunAgain(t *testing.T) {
+	srv, env := serverEnv(t)
+	member := srv.UsersOfWorkspace(1)[3].Email
+	file := "email,auth_group\nana@example.com,3\nben@example.com,2\n"
+	first := exampletest.Run(t, file, env)
+	if first.Code != 0 {
+		t.Fatalf("first run: exit %d\n%s%s", first.Code, first.Stdout, first.Stderr)
+	}
+	file += member + ",3\ncarl@example.com,3\n"
+	again := exampletest.Run(t, file, env, "-")
+	if again.Code != 0 || !strings.HasSuffix(again.Stderr, "done: 4 rows: 1 invited, 2 already invited, 1 already a member, 0 failed\n") {
+		t.Errorf("second run: exit %d, stderr:\n%s", again.Code, again.Stderr)
+	}
+	checkLines(t, again.Stdout, []string{
+		`row 2  ana@example\.com  already invited`,
+		`row 3  ben@example\.com  already invited`,
+		`row 4  ` + regexp.QuoteMeta(member) + `  already a member`,
+		`row 5  carl@example\.com  invited  ` + uuidRE,
+	})
+	if n := len(srv.EmailInvitations()); n != 3 {
+		t.Errorf("the server holds %d invitations, want 3", n)
+	}
+}
+
+// TestInviteStopsWhenTheServerIsUnreachable: against a server that refuses
+// connections, the run stops after the first row instead of trying every
+// row, says why and how many rows were not sent, and prints the error once.
+func TestInviteStopsWhenTheServerIsUnreachable(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	base := srv.URL + "/api/"
+	srv.Close() // nothing listens there any more
+	res := exampletest.Run(t, "not-an-email,3\nana@example.com,3\nben@example.com,3\ncarl@example.com,3\n",
+		[]string{accounts.EnvAPIKey + "=test-key", accounts.EnvBaseURL + "=" + base})
+	if res.Code != 1 || strings.Contains(res.Stderr, "[3/4]") ||
+		strings.Count(res.Stderr, "stopped at row 2: the server cannot be reached; the 2 rows after it were not sent (run again to send them): ") != 1 ||
+		!strings.Contains(res.Stderr, "connection refused") || strings.Contains(res.Stderr, "test-key") {
+		t.Errorf("exit %d, stderr:\n%s", res.Code, res.Stderr)
+	}
+	checkLines(t, res.Stdout, []string{
+		`row 1  not-an-email  failed  invalid email: must be an email address like name@example\.com`,
+		`row 2  ana@example\.com  failed  .*connection refused`,
+	})
 }
 
 func TestInviteEmptyInput(t *testing.T) {

@@ -8,7 +8,8 @@
 //
 // With ACCOUNTS_API_KEY set (and ACCOUNTS_BASE_URL, if not production) it talks
 // to that API and changes real data. Otherwise it starts the in-memory test
-// server, accountstest, in this process and says so.
+// server, accountstest, in this process. Standard error says which server it
+// uses.
 //
 //	go run ./examples/organizations
 //	go run ./examples/organizations -slug my-test-org
@@ -20,8 +21,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"time"
 
 	"github.com/coolset-go/sdk/accounts"
@@ -29,38 +28,16 @@ import (
 	"github.com/coolset-go/sdk/organizations"
 )
 
-func main() {
-	// Ctrl-C cancels the context: calls in flight stop, and the program
-	// ends through its usual error path.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return // -h: the usage is printed
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "organizations:", err)
-		os.Exit(1)
-	}
-}
+func main() { exampleclient.Main("organizations", run) }
 
 // run is the program: args are the command-line arguments after the program
 // name. It writes each step to out and notes to errOut. Once the organization
 // is created, it is deleted before run returns, whichever step fails.
 func run(ctx context.Context, args []string, out, errOut io.Writer) (err error) {
 	fs := flag.NewFlagSet("organizations", flag.ContinueOnError)
-	fs.SetOutput(errOut)
 	slug := fs.String("slug", "sdk-example-org", "slug of the organization to create (letters, digits, - and _)")
-	fs.Usage = func() {
-		fmt.Fprintln(errOut, "usage: organizations [-slug slug]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	if err := exampleclient.Parse(fs, "usage: organizations [-slug slug]", args, 0, errOut); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)

@@ -3,17 +3,16 @@
 //
 // With ACCOUNTS_API_KEY set (and ACCOUNTS_BASE_URL, if not production) it talks
 // to that API. Otherwise it starts the in-memory test server, accountstest, in
-// this process and says so.
+// this process. Standard error says which server it uses.
 //
 //	go run ./examples/quickstart
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"time"
 
 	"github.com/coolset-go/sdk/accounts"
@@ -21,19 +20,17 @@ import (
 	"github.com/coolset-go/sdk/workspaces"
 )
 
-func main() {
-	// Ctrl-C cancels the context: calls in flight stop, and the program
-	// ends through its usual error path.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "quickstart:", err)
-		os.Exit(1)
-	}
-}
+func main() { exampleclient.Main("quickstart", run) }
 
-// run is the program; it writes its report to out and notes to errOut.
-func run(ctx context.Context, out, errOut io.Writer) error {
+// run is the program: args are the command-line arguments after the program
+// name (it takes none but -h). It writes its report to out and notes to
+// errOut.
+func run(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
+	if err := exampleclient.Parse(fs, "usage: quickstart", args, 0, errOut); err != nil {
+		return err
+	}
+
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 

@@ -5,13 +5,15 @@
 // builders of package workspaces, so the server does the selection:
 //
 //	-type active,trial   workspaces.Type.In (type__in)
-//	-country NL,BE       workspaces.Country.In (country__in; codes are upper-cased)
+//	-country NL,BE       workspaces.Country.In (country__in; two-letter codes, upper-cased)
 //	-name green          workspaces.Name.IContains (name__icontains)
 //
 // Spaces around the items of -type and -country are ignored, but an empty
 // item is refused (-type , or -type active,,trial), so that a stray comma
 // cannot quietly turn the filter off; leave the flag out to count every type
-// or country.
+// or country. So is an unknown type, and a country that is not a two-letter
+// ISO 3166-1 code (-country NLD would match nothing and count 0): each such
+// command line exits with status 2 before anything is sent.
 //
 // It then walks every matching workspace once with client.Workspaces.All and
 // prints the filters, a table by type (the API's order: the requested types,
@@ -21,7 +23,7 @@
 //
 // With ACCOUNTS_API_KEY set (and ACCOUNTS_BASE_URL, if not production) it
 // talks to that API. Otherwise it starts the in-memory test server,
-// accountstest, in this process and says so.
+// accountstest, in this process. Standard error says which server it uses.
 //
 //	go run ./examples/workspace-report
 //	go run ./examples/workspace-report -country NL,BE -type active,trial -name green
@@ -30,12 +32,9 @@ package main
 import (
 	"cmp"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"slices"
 	"strings"
 	"time"
@@ -44,20 +43,7 @@ import (
 	"github.com/coolset-go/sdk/workspaces"
 )
 
-func main() {
-	// Ctrl-C cancels the context: calls in flight stop, and the program
-	// ends through its usual error path.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return // -h: the usage is printed
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "workspace-report:", err)
-		os.Exit(1)
-	}
-}
+func main() { exampleclient.Main("workspace-report", run) }
 
 // noCountry labels workspaces whose country is null.
 const noCountry = "(none)"
@@ -66,49 +52,17 @@ const noCountry = "(none)"
 // name. It writes the report to out and notes to errOut.
 func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := flag.NewFlagSet("workspace-report", flag.ContinueOnError)
-	fs.SetOutput(errOut)
 	typeFlag := fs.String("type", "", "count only these workspace types, comma-separated (e.g. active,trial)")
 	countryFlag := fs.String("country", "", "count only these country codes, comma-separated (e.g. NL,BE)")
 	nameFlag := fs.String("name", "", "count only workspaces whose name contains this text, ignoring case")
-	fs.Usage = func() {
-		fmt.Fprintln(errOut, "usage: workspace-report [-type t1,t2] [-country C1,C2] [-name text]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	const usage = "usage: workspace-report [-type t1,t2] [-country C1,C2] [-name text]"
+	if err := exampleclient.Parse(fs, usage, args, 0, errOut); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
-	}
 
-	typeList, err := splitList(*typeFlag)
+	types, countries, err := parseFilters(*typeFlag, *countryFlag)
 	if err != nil {
-		return fmt.Errorf("-type: %w", err)
-	}
-	countryList, err := splitList(*countryFlag)
-	if err != nil {
-		return fmt.Errorf("-country: %w", err)
-	}
-	var asked []workspaces.WorkspaceType
-	for _, t := range typeList {
-		wt := workspaces.WorkspaceType(strings.ToLower(t))
-		if !wt.Known() {
-			return fmt.Errorf("-type: unknown workspace type %q (want one of %s)", t, joinTypes(workspaces.Types()))
-		}
-		asked = append(asked, wt)
-	}
-	var types []workspaces.WorkspaceType // the asked types, in the API's order
-	for _, t := range workspaces.Types() {
-		if slices.Contains(asked, t) {
-			types = append(types, t)
-		}
-	}
-	var countries []string
-	for _, c := range countryList {
-		if c = strings.ToUpper(c); !slices.Contains(countries, c) {
-			countries = append(countries, c)
-		}
+		return &exampleclient.UsageError{Err: err, Usage: usage}
 	}
 	name := strings.TrimSpace(*nameFlag)
 
@@ -195,6 +149,49 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	}
 	fmt.Fprintf(out, "\nTotal %15d\n", total)
 	return nil
+}
+
+// parseFilters reads the values of -type and -country: the types asked, in
+// the API's order, and the country codes, upper-cased and each once. A type
+// the SDK does not know, or a country that is not two letters (an ISO 3166-1
+// alpha-2 code, such as NL; not NLD), is refused: the server would match
+// nothing and the report would quietly count 0.
+func parseFilters(typeFlag, countryFlag string) (types []workspaces.WorkspaceType, countries []string, err error) {
+	typeList, err := splitList(typeFlag)
+	if err != nil {
+		return nil, nil, fmt.Errorf("-type: %w", err)
+	}
+	countryList, err := splitList(countryFlag)
+	if err != nil {
+		return nil, nil, fmt.Errorf("-country: %w", err)
+	}
+	var asked []workspaces.WorkspaceType
+	for _, t := range typeList {
+		wt := workspaces.WorkspaceType(strings.ToLower(t))
+		if !wt.Known() {
+			return nil, nil, fmt.Errorf("-type: unknown workspace type %q (want one of %s)", t, joinTypes(workspaces.Types()))
+		}
+		asked = append(asked, wt)
+	}
+	for _, t := range workspaces.Types() {
+		if slices.Contains(asked, t) {
+			types = append(types, t)
+		}
+	}
+	for _, c := range countryList {
+		if !isAlpha2(c) {
+			return nil, nil, fmt.Errorf("-country: %q is not a two-letter country code (ISO 3166-1 alpha-2, such as NL)", c)
+		}
+		if c = strings.ToUpper(c); !slices.Contains(countries, c) {
+			countries = append(countries, c)
+		}
+	}
+	return types, countries, nil
+}
+
+// isAlpha2 reports whether s is two ASCII letters, either case.
+func isAlpha2(s string) bool {
+	return len(s) == 2 && !strings.ContainsFunc(s, func(r rune) bool { return (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') })
 }
 
 // splitList splits a comma-separated flag value, trimming spaces. An empty

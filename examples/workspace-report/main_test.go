@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -12,7 +13,11 @@ import (
 
 	"github.com/coolset-go/sdk/accounts"
 	"github.com/coolset-go/sdk/accounts/accountstest"
+	"github.com/coolset-go/sdk/examples/internal/exampleclient"
+	"github.com/coolset-go/sdk/examples/internal/exampletest"
 )
+
+func TestMain(m *testing.M) { exampletest.Main(m, main) }
 
 // entry is one line of a table: a label and its count.
 type entry struct {
@@ -181,11 +186,31 @@ func TestReportRefusesBadArguments(t *testing.T) {
 		{[]string{"-type", ", active"}, `-type: empty item in ", active"`},
 		{[]string{"-country", ","}, `-country: empty item in ","`},
 		{[]string{"-country", "NL, ,BE"}, `-country: empty item in "NL, ,BE"`},
+		// Not two-letter codes: the server would match nothing, quietly.
+		{[]string{"-country", "NLD"}, `-country: "NLD" is not a two-letter country code`},
+		{[]string{"-country", "NL,BEL"}, `-country: "BEL" is not a two-letter country code`},
+		{[]string{"-country", "N"}, `-country: "N" is not a two-letter country code`},
+		{[]string{"-country", "N1"}, `-country: "N1" is not a two-letter country code`},
+		{[]string{"-country", "NÉ"}, `-country: "NÉ" is not a two-letter country code`},
 	} {
 		var out, errOut bytes.Buffer
 		err := run(context.Background(), tc.args, &out, &errOut)
+		var usageErr *exampleclient.UsageError
 		if err == nil || !strings.Contains(err.Error(), tc.want) || out.Len() != 0 {
 			t.Errorf("%q: err = %v, output %q", tc.args, err, out.String())
+		} else if !errors.As(err, &usageErr) {
+			t.Errorf("%q: %v is not a usage error (exit status 2)", tc.args, err)
 		}
+		if errOut.Len() != 0 {
+			t.Errorf("%q: stderr %q: refused before a client is built", tc.args, errOut.String())
+		}
+	}
+}
+
+func TestReportCommandLine(t *testing.T) {
+	exampletest.CheckCommandLine(t, "usage: workspace-report", "stray")
+	res := exampletest.Run(t, "", nil, "-country", "NLD")
+	if res.Code != 2 || res.Stdout != "" || strings.Count(res.Stderr, `"NLD" is not a two-letter country code`) != 1 {
+		t.Errorf("-country NLD: exit %d, stdout %q, stderr %q", res.Code, res.Stdout, res.Stderr)
 	}
 }
