@@ -109,15 +109,38 @@ func WithTimeout(d time.Duration) RequestOption {
 // ahead of the page being read. n of 1 fetches the next page while the loop
 // reads the current one; n of 0 or less turns fetching ahead off, so pages are
 // fetched strictly one at a time. Without this option All fetches up to 10
-// pages ahead. It applies only to lists whose answers state the count (such as
-// workspaces), once the first two pages confirm the computed page positions;
-// bare-array lists (countries) are always read one page at a time. Other calls
-// ignore it.
+// pages ahead, opening that window as the loop consumes pages. It applies
+// only to lists whose answers state the count (such as workspaces), once the
+// first page confirms the computed page positions; bare-array lists
+// (countries) are always read one page at a time. Other calls ignore it.
 func WithPrefetch(n int) RequestOption {
 	if n <= 0 {
 		n = -1
 	}
 	return func(c *requestconfig.Config) { c.Prefetch = n }
+}
+
+// Response is the status and headers of a successful answer, for what the
+// body does not say: a request id, rate-limit headers. Fill one with
+// WithResponseInto. Its fields:
+//
+//   - StatusCode int: the HTTP status, such as 200 or 201.
+//   - Header http.Header: the answer's headers.
+type Response = core.Response
+
+// WithResponseInto fills *dst with the status and headers of the call's
+// successful answer (the body is decoded into the result as always, never
+// read twice); dst is left as it was when the call fails, whose *Error
+// carries the answer instead. Given to an All iterator, *dst holds the answer
+// of the last page fetched.
+//
+//	var resp accounts.Response
+//	ws, err := client.Workspaces.List(ctx, nil, accounts.WithResponseInto(&resp))
+//	log.Println(resp.Header.Get("X-Request-Id"))
+func WithResponseInto(dst *Response) RequestOption {
+	return func(c *requestconfig.Config) {
+		c.OnResponse = func(status int, h http.Header) { *dst = Response{StatusCode: status, Header: h} }
+	}
 }
 
 // Collect gathers every item of an iterator (such as a service's All) into a

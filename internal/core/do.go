@@ -112,6 +112,9 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts []requestconf
 	if k.err != nil && ctx.Err() != nil {
 		return Response{}, ctx.Err()
 	}
+	if k.err == nil && cfg.OnResponse != nil {
+		cfg.OnResponse(k.res.StatusCode, k.res.Header)
+	}
 	return k.res, k.err
 }
 

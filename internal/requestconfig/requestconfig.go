@@ -24,6 +24,9 @@ type Config struct {
 	// (10); a negative value turns fetching ahead off, so pages are fetched one
 	// at a time. accounts.WithPrefetch stores 0 and below as -1.
 	Prefetch int
+	// OnResponse, when set, receives the status and headers of the call's
+	// successful answer (accounts.WithResponseInto).
+	OnResponse func(status int, header http.Header)
 }
 
 // Option changes the Config of one call.
