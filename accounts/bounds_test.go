@@ -215,30 +215,3 @@ func TestTheDefaultAttemptDeadlineIsSet(t *testing.T) {
 		t.Errorf("err = %v, want the caller's client's timeout", err)
 	}
 }
-
-// TestTransportErrorsNameTheCall: a refused connection comes back naming the
-// call and the attempts, without the query string, with the *url.Error and
-// *net.OpError underneath.
-func TestTransportErrorsNameTheCall(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	c, err := accounts.NewClient(accounts.WithBaseURL("http://"+addr+"/api/"), accounts.WithRetryPolicy(fastRetries))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.Countries.List(context.Background(), nil)
-	var te *accounts.TransportError
-	var ue *url.Error
-	var oe *net.OpError
-	if !errors.As(err, &te) || !errors.As(err, &ue) || !errors.As(err, &oe) {
-		t.Fatalf("err = %#v", err)
-	}
-	msg := err.Error()
-	if !strings.HasPrefix(msg, "accounts: GET /api/accounts/countries: no answer after 4 attempts: ") || te.Attempts != 4 || te.MayHaveActed {
-		t.Errorf("err = %q (attempts %d, may have acted %v)", msg, te.Attempts, te.MayHaveActed)
-	}
-}

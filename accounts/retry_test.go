@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -377,6 +378,14 @@ func TestDialErrorToClosedPortIsReported(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.Workspaces.List(context.Background(), workspaces.Where(workspaces.Search("secret-term")))
+	// The error names the call and its attempts, and keeps the *url.Error
+	// and *net.OpError underneath.
+	var te *accounts.TransportError
+	var ue *url.Error
+	if !errors.As(err, &te) || !errors.As(err, &ue) || te.Attempts != 4 || te.MayHaveActed ||
+		!strings.HasPrefix(err.Error(), "accounts: GET /api/accounts/workspaces: no answer after 4 attempts: ") {
+		t.Errorf("err = %v, want a *TransportError naming the call and its 4 attempts", err)
+	}
 	var opErr *net.OpError
 	if !errors.As(err, &opErr) || opErr.Op != "dial" {
 		t.Fatalf("err = %v, want a dial error", err)
