@@ -57,7 +57,7 @@ func FuzzNew(f *testing.F) {
 				t.Fatalf("field %q without messages", k)
 			}
 		}
-		if errors.Is(e, ErrNotFound) != (status == http.StatusNotFound) || errors.Is(e, ErrInvalid) != (status == http.StatusBadRequest) {
+		if errors.Is(e, ErrNotFound) != (status == http.StatusNotFound) || errors.Is(e, ErrInvalid) != (status == http.StatusBadRequest || status == http.StatusUnprocessableEntity) {
 			t.Fatalf("sentinels wrong for %d", status)
 		}
 	})
