@@ -2,6 +2,7 @@ package core
 
 import (
 	"errors"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -85,6 +86,28 @@ func TestRequestURLKeepsEscapes(t *testing.T) {
 		u, _ := url.Parse(raw)
 		if c.SameBase(u) {
 			t.Errorf("%s counted as on the base", raw)
+		}
+	}
+}
+
+// TestEveryAttemptHasADeadlineByDefault: with no AttemptTimeout, each
+// attempt goes through the deadline layer with DefaultAttemptTimeout, for a
+// caller's client too; a shorter caller's Timeout is kept as it is.
+func TestEveryAttemptHasADeadlineByDefault(t *testing.T) {
+	u, _ := url.Parse("https://api.test/api/")
+	for name, hc := range map[string]*http.Client{"own client": nil, "caller's client": {}, "caller's short timeout": {Timeout: time.Second}} {
+		c, err := New(Config{BaseURL: u, HTTPClient: hc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range []*http.Client{c.follow, c.report} {
+			tr, ok := h.Transport.(*transport)
+			if !ok || tr.timeout != DefaultAttemptTimeout {
+				t.Errorf("%s: transport %T, want the deadline layer with %v", name, h.Transport, DefaultAttemptTimeout)
+			}
+			if hc != nil && h.Timeout != hc.Timeout {
+				t.Errorf("%s: Timeout %v, want the caller's %v", name, h.Timeout, hc.Timeout)
+			}
 		}
 	}
 }
