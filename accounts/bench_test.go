@@ -147,6 +147,20 @@ func BenchmarkGet(b *testing.B) {
 		return err
 	}
 	benchPair(b, path, rawGet, sdkGet)
+
+	// With a context whose deadline comes before the attempt deadline, the
+	// SDK needs no deadline of its own: what the per-attempt deadline costs.
+	b.Run("sdk-caller-deadline", func(b *testing.B) {
+		s := newBenchServer(b)
+		client := benchClient(b, s)
+		dctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		for b.Loop() {
+			if c, err := client.Countries.Get(dctx, "NL"); err != nil || c.Alpha2 != "NL" {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // BenchmarkList compares one page of 100 workspaces listed by the SDK with the

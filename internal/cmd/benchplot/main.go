@@ -34,14 +34,15 @@ func main() {
 	out := flag.String("out", "docs/listing.png", "PNG file to write")
 	name := flag.String("bench", "BenchmarkAll", "benchmark whose sub-benchmarks to plot")
 	title := flag.String("title", "ms per list, 20 ms per request", "title drawn above the plot")
+	xlabel := flag.String("xlabel", "pages of 100 items", "label of the x axis")
 	flag.Parse()
-	if err := run(*in, *out, *name, *title); err != nil {
+	if err := run(*in, *out, *name, *title, *xlabel); err != nil {
 		fmt.Fprintln(os.Stderr, "benchplot:", err)
 		os.Exit(1)
 	}
 }
 
-func run(in, out, name, title string) error {
+func run(in, out, name, title, xlabel string) error {
 	var r io.Reader = os.Stdin
 	if in != "" {
 		f, err := os.Open(in)
@@ -59,7 +60,7 @@ func run(in, out, name, title string) error {
 	if err != nil {
 		return err
 	}
-	if err := png.Encode(f, render(series, title, 800, 500)); err != nil {
+	if err := png.Encode(f, render(series, title, xlabel, 800, 500)); err != nil {
 		f.Close()
 		return err
 	}
@@ -184,7 +185,7 @@ var (
 
 // render draws the series on a w×h image: a title, axes from zero, grid
 // lines, one polyline with dots per series, and a legend.
-func render(ss []series, title string, w, h int) *image.RGBA {
+func render(ss []series, title, xlabel string, w, h int) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	fill(img, img.Bounds(), white)
 	left, right, top, bottom := 70, w-20, 40, h-50
@@ -210,7 +211,8 @@ func render(ss []series, title string, w, h int) *image.RGBA {
 	}
 	line(img, left, bottom, right, bottom, black)
 	line(img, left, top, left, bottom, black)
-	text(img, (left+right)/2-textWidth("PAGES OF 100 ITEMS", 2)/2, h-22, "PAGES OF 100 ITEMS", 2, black)
+	xl := strings.ToUpper(xlabel)
+	text(img, (left+right)/2-textWidth(xl, 2)/2, h-22, xl, 2, black)
 	text(img, 8, 12, strings.ToUpper(title), 2, black)
 
 	for i, s := range ss {

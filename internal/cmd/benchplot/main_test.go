@@ -52,7 +52,7 @@ func TestRunWritesAPNGWithTheSeriesColours(t *testing.T) {
 	if err := os.WriteFile(in, []byte(sample), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := run(in, out, "BenchmarkAll", "test"); err != nil {
+	if err := run(in, out, "BenchmarkAll", "test", "pages"); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(out)
