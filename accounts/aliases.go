@@ -40,8 +40,11 @@ type ForeignLinkError = pagination.ForeignLinkError
 // TransportError is a call that got no answer on any attempt: the connection
 // was refused or lost, DNS or TLS failed, or an attempt timed out. Method and
 // Path name the call, Attempts says how many were made, and MayHaveActed is
-// true for a POST or PATCH whose request may have reached the server (check
-// before repeating it). errors.As still reaches the *url.Error or net.Error
+// true for a call whose repetition would act twice and whose request may have
+// reached the server (check before repeating it; errors.Is matches it with
+// ErrMayHaveActed). A context that ends such a call while its request may be
+// at the server is reported the same way, and errors.Is still matches the
+// context's error. errors.As still reaches the *url.Error or net.Error
 // underneath:
 //
 //	var te *accounts.TransportError
@@ -52,6 +55,14 @@ type TransportError = core.TransportError
 // ErrResponseTooLarge matches (errors.Is) the error of a call whose successful
 // answer is longer than WithMaxResponseBytes allows.
 var ErrResponseTooLarge = core.ErrResponseTooLarge
+
+// RecoveryError is a create whose answer was lost after its request may have
+// reached the server, and whose outcome the SDK could not establish: the
+// lookup by the object's natural key failed, or found an object with the same
+// key and other values. Lookup names the lookup (never a value); errors.As
+// reaches the create's failure (Err, which matches ErrMayHaveActed) and the
+// lookup's (LookupErr). See "Lost answers" in the README.
+type RecoveryError = core.RecoveryError
 
 // NonFieldErrors is the key of Error.FieldErrors holding errors that belong to
 // no single field.
@@ -69,6 +80,13 @@ var (
 	ErrRateLimited = apierror.ErrRateLimited
 	// ErrInvalid matches a 400 answer and every *InputError.
 	ErrInvalid = apierror.ErrInvalid
+	// ErrMayHaveActed matches the failure of a call whose repetition would
+	// act twice (Organizations.Increment, Invitations.Resend, a create that
+	// could not be recovered) when its request may have reached the server:
+	// the server may have done what was asked although the call failed.
+	// Check before repeating it. An *Error and a *TransportError say it in
+	// their MayHaveActed field too.
+	ErrMayHaveActed = apierror.ErrMayHaveActed
 )
 
 // Page is one page of a list: its items, and the total count and links when
@@ -118,6 +136,15 @@ func WithPrefetch(n int) RequestOption {
 		n = -1
 	}
 	return func(c *requestconfig.Config) { c.Prefetch = n }
+}
+
+// WithoutRecovery turns off, for one create, what the SDK does when the
+// create's answer is lost after its request may have reached the server
+// (looking the object up, or sending the create again; see "Lost answers" in
+// the README): the failure is returned as it is, matching ErrMayHaveActed.
+// Other calls ignore it.
+func WithoutRecovery() RequestOption {
+	return func(c *requestconfig.Config) { c.NoRecovery = true }
 }
 
 // Response is the status and headers of a successful answer, for what the

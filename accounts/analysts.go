@@ -9,6 +9,7 @@ import (
 	"github.com/coolset-go/sdk/internal/core"
 	"github.com/coolset-go/sdk/internal/endpoints"
 	"github.com/coolset-go/sdk/internal/model"
+	"github.com/coolset-go/sdk/internal/once"
 	"github.com/coolset-go/sdk/internal/pagination"
 	"github.com/coolset-go/sdk/internal/validate"
 )
@@ -105,7 +106,7 @@ func (s *AnalystsService) PatchCurrent(ctx context.Context, patch *AnalystPatchR
 	if patch == nil {
 		patch = &AnalystPatchRequest{}
 	}
-	return core.Call[Analyst](ctx, s.c, "PATCH", endpoints.CurrentAnalyst, patch, reqOpts)
+	return once.Call[Analyst](ctx, s.c, 15, "PATCH", endpoints.CurrentAnalyst, patch, reqOpts)
 }
 
 // Group is an auth group, a role with permissions (operation 16). The API

@@ -177,10 +177,10 @@ func TestAHungServerEndsAtTheAttemptDeadline(t *testing.T) {
 				}
 			}
 			before := requests()
-			_, err = c.Workspaces.Switch(context.Background(), 1)
+			_, err = c.Organizations.Increment(context.Background(), orgUUID, 1)
 			var te *accounts.TransportError
 			if drip {
-				// The switch answer drips too: cut short, and a POST is not repeated.
+				// The increment's answer drips too: cut short, and it is not repeated.
 				if err == nil || !strings.Contains(err.Error(), "may have acted") {
 					t.Errorf("POST: err = %v, want one saying the server may have acted", err)
 				}

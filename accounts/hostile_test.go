@@ -240,12 +240,12 @@ func TestHugeErrorBodiesAreReadOnlyUpToTheBound(t *testing.T) {
 		call     func(c *accounts.Client) error
 	}{
 		{"GET 500, retried three times", 500, 4, func(c *accounts.Client) error { _, err := c.UserConfig.Get(context.Background()); return err }},
-		{"POST 500, not retried", 500, 1, func(c *accounts.Client) error { _, err := c.Workspaces.Switch(context.Background(), 3); return err }},
+		{"POST 500, not retried", 500, 1, increment},
 		{"GET 503, retried three times", 503, 4, func(c *accounts.Client) error {
 			_, err := c.Workspaces.List(context.Background(), workspaces.Where(workspaces.Search("x")))
 			return err
 		}},
-		{"POST 400", 400, 1, func(c *accounts.Client) error { _, err := c.Workspaces.Switch(context.Background(), 3); return err }},
+		{"POST 400", 400, 1, increment},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/coolset-go/sdk/internal/core"
 	"github.com/coolset-go/sdk/internal/endpoints"
+	"github.com/coolset-go/sdk/internal/once"
 	"github.com/coolset-go/sdk/internal/validate"
 )
 
@@ -32,7 +33,7 @@ func (c *Client) LoginURL(ctx context.Context, email string, opts ...RequestOpti
 	body := struct {
 		Email string `json:"email"`
 	}{email}
-	return core.Call[LoginParams](ctx, c.core, "POST", endpoints.LoginURL, body, opts)
+	return once.Call[LoginParams](ctx, c.core, 22, "POST", endpoints.LoginURL, body, opts)
 }
 
 // PortalResult is the server's answer to Portal.

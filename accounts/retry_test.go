@@ -20,6 +20,18 @@ import (
 
 const userConfigURL = "https://api.test/api/accounts/user-config"
 const switchURL = "https://api.test/api/accounts/users/me/switch-workspace/"
+
+// incrementURL is the usage increment of orgUUID: a POST whose repetition
+// would act twice, so it is never repeated after an ambiguous failure.
+const incrementURL = "https://api.test/api/accounts/organizations/" + orgUUID + "/increment/"
+const okUsage = `{"limit":100,"usage":15,"remaining":85,"overriden":false}`
+
+// increment makes the call that is never repeated.
+func increment(c *accounts.Client) error {
+	_, err := c.Organizations.Increment(context.Background(), orgUUID, 5)
+	return err
+}
+
 const okConfig = `{"config":{},"available_actions":[],"company_type":"active"}`
 
 // sequence answers each request with the next of the given responses; the last
@@ -88,15 +100,19 @@ func TestDoesNotRetryClientErrors(t *testing.T) {
 	}
 }
 
-// TestPostIsNeverRetriedOn500: the server may have acted before failing.
+// TestPostIsNeverRetriedOn500: the server may have acted before failing, and
+// the error says so.
 func TestPostIsNeverRetriedOn500(t *testing.T) {
 	for _, body := range []string{`{"detail":"boom"}`, djangoServerError} {
 		c, mt := newMockClient(t)
-		mt.RegisterResponder("POST", switchURL, sequence(answer(500, body), answer(200, `{"message":"ok"}`)))
-		_, err := c.Workspaces.Switch(context.Background(), 3)
+		mt.RegisterResponder("POST", incrementURL, sequence(answer(500, body), answer(200, okUsage)))
+		err := increment(c)
 		var apiErr *accounts.Error
-		if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 {
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || !apiErr.MayHaveActed {
 			t.Fatalf("err = %v", err)
+		}
+		if !errors.Is(err, accounts.ErrMayHaveActed) || !strings.Contains(err.Error(), "may have acted") {
+			t.Errorf("err = %v, want it to say the server may have acted", err)
 		}
 		if n := mt.GetTotalCallCount(); n != 1 {
 			t.Errorf("%d attempts, want 1", n)
@@ -146,13 +162,13 @@ func TestPostRetriedOnlyWhenServerDidNothing(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c, mt := newMockClient(t)
-			mt.RegisterResponder("POST", switchURL, sequence(tc.first, answer(200, `{"message":"ok"}`)))
-			_, err := c.Workspaces.Switch(context.Background(), 3)
+			mt.RegisterResponder("POST", incrementURL, sequence(tc.first, answer(200, okUsage)))
+			err := increment(c)
 			if n := mt.GetTotalCallCount(); n != tc.want {
 				t.Errorf("%d attempts, want %d", n, tc.want)
 			}
-			if tc.want == 1 && err == nil {
-				t.Error("no error for an unretried failure")
+			if tc.want == 1 && !errors.Is(err, accounts.ErrMayHaveActed) {
+				t.Errorf("err = %v, want an unretried failure that may have acted", err)
 			}
 			if tc.want == 2 && err != nil {
 				t.Errorf("err = %v", err)
@@ -325,9 +341,9 @@ func TestConnectionResetRetriedForGetNotForPost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c2.Workspaces.Switch(context.Background(), 1)
-	if err == nil {
-		t.Fatal("POST after a reset succeeded; it must not be retried")
+	_, err = c2.Organizations.Increment(context.Background(), orgUUID, 1)
+	if !errors.Is(err, accounts.ErrMayHaveActed) {
+		t.Fatalf("POST after a reset: err = %v; it must not be retried, and may have acted", err)
 	}
 	if n := count2.Load(); n != 1 {
 		t.Errorf("POST: %d attempts, want 1 (the request was written)", n)

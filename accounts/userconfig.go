@@ -5,6 +5,7 @@ import (
 
 	"github.com/coolset-go/sdk/internal/core"
 	"github.com/coolset-go/sdk/internal/endpoints"
+	"github.com/coolset-go/sdk/internal/once"
 )
 
 // UserConfig is the current user's configuration (operations 3 and 4).
@@ -43,5 +44,5 @@ func (s *UserConfigService) Patch(ctx context.Context, patch *UserConfigPatchReq
 	if patch == nil {
 		patch = &UserConfigPatchRequest{}
 	}
-	return core.Call[UserConfig](ctx, s.c, "PATCH", endpoints.UserConfig, patch, opts)
+	return once.Call[UserConfig](ctx, s.c, 4, "PATCH", endpoints.UserConfig, patch, opts)
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/coolset-go/sdk/internal/core"
 	"github.com/coolset-go/sdk/internal/endpoints"
 	"github.com/coolset-go/sdk/internal/model"
+	"github.com/coolset-go/sdk/internal/once"
 	"github.com/coolset-go/sdk/internal/pagination"
 	"github.com/coolset-go/sdk/internal/requestconfig"
 	"github.com/coolset-go/sdk/internal/validate"
@@ -82,6 +83,11 @@ type EmailInvitation struct {
 	Email string `json:"email"`
 	// AuthGroup is the id of the auth group the invitee gets.
 	AuthGroup int `json:"auth_group"`
+	// Recovered is true when Send's answer was lost after the server may have
+	// acted, and the SDK established that the invitation is pending: sent
+	// again, the server refused it as already pending. ID is then empty (the
+	// API gave none); Email and AuthGroup are what was sent.
+	Recovered bool `json:"-"`
 }
 
 // EmailStatus is the state of an email invitation (operation 7).
@@ -127,6 +133,10 @@ type Invitation struct {
 	SentAt time.Time `json:"sent_at"`
 	// ValidUntil is when the invitation expires.
 	ValidUntil time.Time `json:"valid_until"`
+	// Recovered is true when Create's answer was lost after the server may
+	// have acted, and the SDK found this invitation on the server (see
+	// Create); the server's answer never reached the caller.
+	Recovered bool `json:"-"`
 	// Extra holds the members of the server's answer the SDK does not know,
 	// undecoded, so that nothing the server sends is lost; nil when there are
 	// none.
@@ -197,7 +207,13 @@ func NewService(c *core.Client) *Service { return &Service{c: c} }
 //
 // Send is a POST: a failed attempt is retried only when the server said it did
 // nothing (429, or 503 with Retry-After) or the connection failed before the
-// request was sent, so a retry never sends a second invitation.
+// request was sent, so a retry never sends a second invitation. When the
+// answer is lost after the request may have reached the server (a 500, a
+// proxy's 502 or 504, a connection cut), Send sends it again: the server
+// refuses a second invitation to the same address as already pending, which
+// proves the first one arrived, and Send then returns the invitation with
+// Recovered set and no ID (the API gave none). accounts.WithoutRecovery
+// turns this off.
 //
 // An address that is already a member of the workspace, or already has a
 // pending invitation, is refused by the server; errors.Is matches that
@@ -207,8 +223,23 @@ func (s *Service) Send(ctx context.Context, req *SendRequest, reqOpts ...Request
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	inv, err := core.Call[EmailInvitation](ctx, s.c, "POST", endpoints.Invitations, req, reqOpts)
-	return inv, recognise(err, "email")
+	inv, recovered, err := once.Run(ctx, s.c, reqOpts, once.Create[EmailInvitation]{
+		What: "email invitation",
+		Send: func(ctx context.Context, opts []RequestOption) (*EmailInvitation, error) {
+			inv, err := core.Call[EmailInvitation](ctx, s.c, "POST", endpoints.Invitations, req, opts)
+			return inv, recognise(err, "email")
+		},
+		Refused: func(err error) (*EmailInvitation, bool) {
+			if !errors.Is(err, ErrAlreadyPending) {
+				return nil, false
+			}
+			return &EmailInvitation{Email: req.Email, AuthGroup: req.AuthGroup}, true
+		},
+	})
+	if recovered {
+		inv.Recovered = true
+	}
+	return inv, err
 }
 
 // Status returns the state of the email invitation with the given id, the
@@ -242,12 +273,58 @@ func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...Request
 // is retried only when the server certainly did nothing, and errors.Is
 // matches the refusal of an identifier with a pending invitation with
 // ErrAlreadyPending.
+//
+// When the answer is lost after the request may have reached the server (a
+// 500, a proxy's 502 or 504, a connection cut), Create looks through the
+// organization's invitations (operation 17) for a pending one with the same
+// invitee identifier and, when req sets one, the same role. Found, it is the
+// result, with Recovered set; absent, the invitation is sent again. When the
+// lookup fails, the error is an *accounts.RecoveryError. The API has no
+// filter for the lookup, so it walks every invitation. accounts.WithoutRecovery
+// turns this off.
 func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...RequestOption) (*Invitation, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	inv, err := core.Call[Invitation](ctx, s.c, "POST", endpoints.Invites, req, reqOpts)
-	return inv, recognise(err, "invitee_identifier")
+	inv, recovered, err := once.Run(ctx, s.c, reqOpts, once.Create[Invitation]{
+		What:   "organization invitation",
+		Lookup: "GET " + endpoints.Invites + " (every invitation, by invitee identifier and role)",
+		Send: func(ctx context.Context, opts []RequestOption) (*Invitation, error) {
+			inv, err := core.Call[Invitation](ctx, s.c, "POST", endpoints.Invites, req, opts)
+			return inv, recognise(err, "invitee_identifier")
+		},
+		Find: func(ctx context.Context, opts []RequestOption) (*Invitation, error) {
+			return s.find(ctx, req, opts)
+		},
+	})
+	if recovered {
+		inv.Recovered = true
+	}
+	return inv, err
+}
+
+// find returns the pending invitation req would have created: the one with
+// req's invitee identifier and role (any role when req sets none) that is
+// still valid, the most recently sent when there are several; nil when there
+// is none.
+func (s *Service) find(ctx context.Context, req *CreateRequest, opts []RequestOption) (*Invitation, error) {
+	var best *Invitation
+	now := time.Now()
+	for inv, err := range s.All(ctx, nil, opts...) {
+		if err != nil {
+			return nil, err
+		}
+		if inv.InviteeIdentifier != req.InviteeIdentifier || (req.Role != "" && inv.Role != req.Role) {
+			continue
+		}
+		if !inv.ValidUntil.IsZero() && !inv.ValidUntil.After(now) {
+			continue // expired: not the one just created
+		}
+		if best == nil || inv.SentAt.After(best.SentAt) {
+			best = inv
+		}
+	}
+	return best, nil
 }
 
 // Get returns the organization invitation with the given UUID (operation 19).
@@ -259,12 +336,14 @@ func (s *Service) Get(ctx context.Context, uuid string, reqOpts ...RequestOption
 }
 
 // Resend sends the organization invitation with the given UUID again
-// (operation 20) and returns it as it is afterwards.
+// (operation 20) and returns it as it is afterwards. It is never repeated
+// after a failure that may have reached the server (that would send the
+// invitation twice); such an error matches accounts.ErrMayHaveActed.
 func (s *Service) Resend(ctx context.Context, uuid string, reqOpts ...RequestOption) (*Invitation, error) {
 	if err := validate.UUID("uuid", uuid); err != nil {
 		return nil, err
 	}
-	return core.Call[Invitation](ctx, s.c, "POST", endpoints.Invite(uuid), nil, reqOpts)
+	return once.Call[Invitation](ctx, s.c, 20, "POST", endpoints.Invite(uuid), nil, reqOpts)
 }
 
 // Revoke withdraws the organization invitation with the given UUID (operation
@@ -273,6 +352,5 @@ func (s *Service) Revoke(ctx context.Context, uuid string, reqOpts ...RequestOpt
 	if err := validate.UUID("uuid", uuid); err != nil {
 		return err
 	}
-	_, err := s.c.Do(ctx, &core.Request{Method: "DELETE", Path: endpoints.Invite(uuid)}, nil, reqOpts)
-	return err
+	return once.Do(ctx, s.c, 21, "DELETE", endpoints.Invite(uuid), reqOpts)
 }

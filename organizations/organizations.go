@@ -14,6 +14,7 @@ import (
 
 	"github.com/coolset-go/sdk/internal/core"
 	"github.com/coolset-go/sdk/internal/endpoints"
+	"github.com/coolset-go/sdk/internal/once"
 	"github.com/coolset-go/sdk/internal/pagination"
 	"github.com/coolset-go/sdk/internal/requestconfig"
 	"github.com/coolset-go/sdk/internal/validate"
@@ -43,6 +44,10 @@ type Organization struct {
 	Slug string `json:"slug"`
 	// AccountPortalURL is the address of the organization's account portal.
 	AccountPortalURL string `json:"account_portal_url"`
+	// Recovered is true when Create's answer was lost after the server may
+	// have acted, and the SDK found this organization on the server (see
+	// Create). It is never sent or read as JSON.
+	Recovered bool `json:"-"`
 }
 
 // Usage is an organization's usage after an increment.
@@ -185,11 +190,50 @@ func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...Request
 }
 
 // Create creates an organization (operation 24).
+//
+// When the answer is lost after the request may have reached the server (a
+// 500, a proxy's 502 or 504, a connection cut), Create looks the organization
+// up by its slug (operation 23, filtered by slug). One with req's slug and name
+// is the result, with Recovered set; none, and it is created again; one with
+// the slug and another name is an *accounts.RecoveryError, as is a failed
+// lookup. accounts.WithoutRecovery turns the lookup off.
 func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...RequestOption) (*Organization, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	return s.send(ctx, "POST", endpoints.Organizations, req, reqOpts)
+	o, recovered, err := once.Run(ctx, s.c, reqOpts, once.Create[Organization]{
+		What:   "organization",
+		Lookup: "GET " + endpoints.Organizations + " (filtered by slug)",
+		Send: func(ctx context.Context, opts []RequestOption) (*Organization, error) {
+			return s.send(ctx, "POST", endpoints.Organizations, req, opts)
+		},
+		Find: func(ctx context.Context, opts []RequestOption) (*Organization, error) {
+			return s.find(ctx, req, opts)
+		},
+	})
+	if recovered {
+		o.Recovered = true
+	}
+	return o, err
+}
+
+// find returns the organization req would have created: the one with req's
+// slug and name; nil when no organization has the slug, once.ErrDiffers when
+// one has it with another name.
+func (s *Service) find(ctx context.Context, req *CreateRequest, opts []RequestOption) (*Organization, error) {
+	for o, err := range s.All(ctx, &ListOptions{Slug: req.Slug}, opts...) {
+		if err != nil {
+			return nil, err
+		}
+		if o.Slug != req.Slug {
+			continue // a server that ignores the filter
+		}
+		if o.Name != req.Name {
+			return nil, once.ErrDiffers
+		}
+		return o, nil
+	}
+	return nil, nil
 }
 
 // Get returns the organization with the given UUID (operation 25).
@@ -205,7 +249,7 @@ func (s *Service) Update(ctx context.Context, uuid string, req *UpdateRequest, r
 	if err := errors.Join(validate.UUID("uuid", uuid), req.Validate()); err != nil {
 		return nil, err
 	}
-	return s.send(ctx, "PUT", endpoints.Organization(uuid), req, reqOpts)
+	return once.Call[Organization](ctx, s.c, 26, "PUT", endpoints.Organization(uuid), req, reqOpts)
 }
 
 // Patch changes the fields of req that are set (operation 27, PATCH).
@@ -216,7 +260,7 @@ func (s *Service) Patch(ctx context.Context, uuid string, req *PatchRequest, req
 	if req == nil {
 		req = &PatchRequest{}
 	}
-	return s.send(ctx, "PATCH", endpoints.Organization(uuid), req, reqOpts)
+	return once.Call[Organization](ctx, s.c, 27, "PATCH", endpoints.Organization(uuid), req, reqOpts)
 }
 
 // Delete deletes an organization (operation 28).
@@ -224,8 +268,7 @@ func (s *Service) Delete(ctx context.Context, uuid string, reqOpts ...RequestOpt
 	if err := validate.UUID("uuid", uuid); err != nil {
 		return err
 	}
-	_, err := s.c.Do(ctx, &core.Request{Method: "DELETE", Path: endpoints.Organization(uuid)}, nil, reqOpts)
-	return err
+	return once.Do(ctx, s.c, 28, "DELETE", endpoints.Organization(uuid), reqOpts)
 }
 
 // Increment adds usage to an organization's usage (operation 29) and returns
@@ -235,6 +278,9 @@ func (s *Service) Delete(ctx context.Context, uuid string, reqOpts ...RequestOpt
 // Increment is a POST: a failed attempt is retried only when the server said
 // it did nothing (429, or 503 with Retry-After) or the connection failed
 // before the request was sent, so usage is never counted twice by a retry.
+// After a failure that may have reached the server (a 500, a proxy's 502 or
+// 504, a connection cut) it is not repeated, and the error matches
+// accounts.ErrMayHaveActed: read the usage before incrementing again.
 func (s *Service) Increment(ctx context.Context, uuid string, usage int, reqOpts ...RequestOption) (*Usage, error) {
 	if err := errors.Join(validate.UUID("uuid", uuid), validate.Positive("usage", usage)); err != nil {
 		return nil, err
@@ -242,7 +288,7 @@ func (s *Service) Increment(ctx context.Context, uuid string, usage int, reqOpts
 	body := struct {
 		Usage int `json:"usage"`
 	}{usage}
-	return core.Call[Usage](ctx, s.c, "POST", endpoints.OrganizationIncrement(uuid), body, reqOpts)
+	return once.Call[Usage](ctx, s.c, 29, "POST", endpoints.OrganizationIncrement(uuid), body, reqOpts)
 }
 
 // send makes one call that answers an Organization.

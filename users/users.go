@@ -13,11 +13,14 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"slices"
+	"strings"
 
 	"github.com/coolset-go/sdk/internal/apierror"
 	"github.com/coolset-go/sdk/internal/core"
 	"github.com/coolset-go/sdk/internal/endpoints"
 	"github.com/coolset-go/sdk/internal/model"
+	"github.com/coolset-go/sdk/internal/once"
 	"github.com/coolset-go/sdk/internal/pagination"
 	"github.com/coolset-go/sdk/internal/requestconfig"
 	"github.com/coolset-go/sdk/internal/validate"
@@ -92,6 +95,10 @@ type User struct {
 	// IsActive reports whether the user is treated as active (deactivate a
 	// user instead of deleting it); nil when the answer does not say.
 	IsActive *bool `json:"is_active,omitempty"`
+	// Recovered is true when Create's answer was lost after the server may
+	// have acted, and the SDK found this user on the server (see Create). It
+	// is never sent or read as JSON.
+	Recovered bool `json:"-"`
 }
 
 // HasPermission reports whether the user's auth group grants the permission
@@ -332,6 +339,15 @@ func (s *Service) Current(ctx context.Context, reqOpts ...RequestOption) (*User,
 }
 
 // Create creates a user (operation 31).
+//
+// When the answer is lost after the request may have reached the server (a
+// 500, a proxy's 502 or 504, a connection cut), Create looks the user up by
+// email (operation 8, searching for the address). A user with that email and
+// every other field req sets is the result, with Recovered set; none, and the
+// user is created again; a user with that email and other values is an
+// *accounts.RecoveryError, as is a failed lookup. A request without an email
+// cannot be looked up: its error then matches accounts.ErrMayHaveActed.
+// accounts.WithoutRecovery turns the lookup off.
 func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...RequestOption) (*User, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
@@ -339,7 +355,59 @@ func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...Req
 	if req == nil {
 		req = &CreateRequest{}
 	}
-	return core.Call[User](ctx, s.c, "POST", endpoints.Users, req, reqOpts)
+	cr := once.Create[User]{
+		What:   "user",
+		Lookup: "GET " + endpoints.Users + " (search by email)",
+		Send: func(ctx context.Context, opts []RequestOption) (*User, error) {
+			return core.Call[User](ctx, s.c, "POST", endpoints.Users, req, opts)
+		},
+	}
+	if req.Email != "" {
+		cr.Find = func(ctx context.Context, opts []RequestOption) (*User, error) { return s.find(ctx, req, opts) }
+	}
+	u, recovered, err := once.Run(ctx, s.c, reqOpts, cr)
+	if recovered {
+		u.Recovered = true
+	}
+	return u, err
+}
+
+// find returns the user req would have created: the one whose email is
+// req's (ignoring case, as email providers do) and whose every other field
+// req sends is equal where the answer carries it (a limit/offset server lists
+// profiles without groups or is_active); nil when no user has the email,
+// once.ErrDiffers when one has it with other values.
+func (s *Service) find(ctx context.Context, req *CreateRequest, opts []RequestOption) (*User, error) {
+	differs := false
+	for u, err := range s.All(ctx, &ListOptions{Search: req.Email}, opts...) {
+		if err != nil {
+			return nil, err
+		}
+		if !strings.EqualFold(u.Email, req.Email) {
+			continue
+		}
+		if (req.FirstName == "" || u.FirstName == req.FirstName) && (req.LastName == "" || u.LastName == req.LastName) &&
+			(len(req.Groups) == 0 || u.Groups == nil || sameGroups(u.Groups, req.Groups)) &&
+			(req.IsActive == nil || u.IsActive == nil || *u.IsActive == *req.IsActive) {
+			return u, nil
+		}
+		differs = true
+	}
+	if differs {
+		return nil, once.ErrDiffers
+	}
+	return nil, nil
+}
+
+// sameGroups reports whether a and b hold the same group ids, in any order.
+func sameGroups(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
 }
 
 // Get returns the user with the given UUID (operation 32).
@@ -360,7 +428,7 @@ func (s *Service) Update(ctx context.Context, uuid string, req *UpdateRequest, r
 	if body.Groups == nil {
 		body.Groups = []int{}
 	}
-	return core.Call[User](ctx, s.c, "PUT", endpoints.User(uuid), &body, reqOpts)
+	return once.Call[User](ctx, s.c, 33, "PUT", endpoints.User(uuid), &body, reqOpts)
 }
 
 // Patch changes the fields of req that are set (operation 34, PATCH). A nil
@@ -379,7 +447,7 @@ func (s *Service) Patch(ctx context.Context, uuid string, req *PatchRequest, req
 		// server refuses.
 		body.Groups = &[]int{}
 	}
-	return core.Call[User](ctx, s.c, "PATCH", endpoints.User(uuid), &body, reqOpts)
+	return once.Call[User](ctx, s.c, 34, "PATCH", endpoints.User(uuid), &body, reqOpts)
 }
 
 // Delete deletes a user (operation 35). The API suggests deactivating a user
@@ -388,6 +456,5 @@ func (s *Service) Delete(ctx context.Context, uuid string, reqOpts ...RequestOpt
 	if err := validate.UUID("uuid", uuid); err != nil {
 		return err
 	}
-	_, err := s.c.Do(ctx, &core.Request{Method: "DELETE", Path: endpoints.User(uuid)}, nil, reqOpts)
-	return err
+	return once.Do(ctx, s.c, 35, "DELETE", endpoints.User(uuid), reqOpts)
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/coolset-go/sdk/internal/core"
 	"github.com/coolset-go/sdk/internal/endpoints"
 	"github.com/coolset-go/sdk/internal/model"
+	"github.com/coolset-go/sdk/internal/once"
 	"github.com/coolset-go/sdk/internal/pagination"
 	"github.com/coolset-go/sdk/internal/requestconfig"
 	"github.com/coolset-go/sdk/internal/validate"
@@ -170,7 +171,8 @@ func (s *Service) AllMemberships(ctx context.Context, opts *MembershipListOption
 
 // Switch makes the workspace with the given id the user's active workspace
 // (operation 12). Take the id from Workspace.WorkspaceID or
-// Membership.WorkspaceID.
+// Membership.WorkspaceID. Switching again changes nothing, so Switch is
+// retried after a failure that may have reached the server.
 func (s *Service) Switch(ctx context.Context, companyID int, reqOpts ...RequestOption) (*SwitchResult, error) {
 	if err := validate.Positive("company_id", companyID); err != nil {
 		return nil, err
@@ -178,5 +180,5 @@ func (s *Service) Switch(ctx context.Context, companyID int, reqOpts ...RequestO
 	body := struct {
 		CompanyID int `json:"company_id"`
 	}{companyID}
-	return core.Call[SwitchResult](ctx, s.c, "POST", endpoints.SwitchWorkspace, body, reqOpts)
+	return once.Call[SwitchResult](ctx, s.c, 12, "POST", endpoints.SwitchWorkspace, body, reqOpts)
 }

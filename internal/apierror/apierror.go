@@ -45,6 +45,11 @@ var (
 	// gateway refused the input) and every *InputError (the SDK refused it
 	// before sending).
 	ErrInvalid = errors.New("invalid input")
+	// ErrMayHaveActed matches the failure of a call whose repetition would
+	// act twice (such as a usage increment) when its request may have
+	// reached the server: the server may have done what was asked although
+	// the answer says otherwise or never came. Check before repeating it.
+	ErrMayHaveActed = errors.New("the server may have acted")
 )
 
 // Error is an answer of the API whose status was not a success.
@@ -81,6 +86,11 @@ type Error struct {
 	Header http.Header
 	// Body is the raw body of the answer, at most MaxBody bytes.
 	Body []byte
+	// MayHaveActed is true when the call is one whose repetition would act
+	// twice and the answer (a 500, a proxy's 502 or 504, a 503 without
+	// Retry-After) does not promise that nothing was done: the server may
+	// have acted before failing. errors.Is(err, ErrMayHaveActed) matches it.
+	MayHaveActed bool
 }
 
 // Error describes the failure in one line.
@@ -112,6 +122,9 @@ func (e *Error) Error() string {
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
 	}
+	if e.MayHaveActed {
+		b.WriteString(" (the server may have acted: check before repeating the call)")
+	}
 	return b.String()
 }
 
@@ -139,6 +152,8 @@ func (e *Error) Is(target error) bool {
 		return e.StatusCode == http.StatusTooManyRequests
 	case ErrInvalid:
 		return e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnprocessableEntity
+	case ErrMayHaveActed:
+		return e.MayHaveActed
 	}
 	return false
 }

@@ -247,6 +247,10 @@ type Request struct {
 	// NoRedirect makes the call return a 3xx answer as a Response instead of
 	// following it.
 	NoRedirect bool
+	// Idempotent marks a POST or PATCH whose repetition changes nothing (see
+	// internal/once's table): it is retried after a failure that may have
+	// reached the server, as a GET, PUT or DELETE is.
+	Idempotent bool
 }
 
 // Response is what the caller may need of a successful answer besides its body.

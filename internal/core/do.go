@@ -89,7 +89,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts []requestconf
 	defer k.release()
 	k.c, k.ctx, k.out = c, ctx, out
 	k.method, k.path = r.Method, req.URL.EscapedPath()
-	k.idempotent = idempotent(r.Method)
+	k.idempotent = r.Idempotent || idempotent(r.Method)
 	k.maxRetries = c.policy.MaxRetries
 	if cfg.MaxRetries != nil {
 		k.maxRetries = max(*cfg.MaxRetries, 0)
@@ -104,13 +104,13 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts []requestconf
 
 	if _, err := k.loop.Do(req); err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return Response{}, ctxErr
+			return Response{}, k.ended(ctxErr)
 		}
 		return Response{}, err
 	}
 	// handle has read and closed the body; the outcome is in k.
 	if k.err != nil && ctx.Err() != nil {
-		return Response{}, ctx.Err()
+		return Response{}, k.ended(ctx.Err())
 	}
 	if k.err == nil && cfg.OnResponse != nil {
 		cfg.OnResponse(k.res.StatusCode, k.res.Header)
@@ -182,6 +182,7 @@ type callState struct {
 	wait        time.Duration // the wait checkRetry chose for backoff
 	refusedWait time.Duration // a Retry-After the policy would not wait for
 	ambiguous   bool          // an earlier attempt may have reached the server and acted
+	reached     bool          // the last attempt's request may have reached the server and acted
 
 	res Response // the outcome handle decided
 	err error
@@ -205,6 +206,7 @@ func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (
 			return false, nil // the answer is read and final
 		}
 		k.logAttempt(resp, err)
+		k.reached = mayHaveReached(resp, err)
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
@@ -269,7 +271,10 @@ func (k *call) logAttempt(resp *http.Response, err error) {
 
 // cutShort is handle's report of a successful answer whose body the
 // connection cut short: the loop retries it if the call is idempotent.
-type cutShort struct{ err error }
+type cutShort struct {
+	err     error
+	refusal bool // a 4xx answer: the server did nothing
+}
 
 func (e *cutShort) Error() string { return e.err.Error() }
 func (e *cutShort) Unwrap() error { return e.err }
@@ -296,13 +301,21 @@ func (k *call) handle(resp *http.Response) error {
 		k.res, k.err = Response{StatusCode: resp.StatusCode, Header: resp.Header}, nil
 		return nil
 	default:
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, apierror.MaxBody))
+		b, readErr := io.ReadAll(io.LimitReader(resp.Body, apierror.MaxBody))
 		closeBody(resp.Body)
 		e := apierror.New(k.method, k.path, resp.StatusCode, resp.Header, b)
 		if k.refusedWait > 0 && e.RetryAfter == 0 {
 			e.RetryAfter = k.refusedWait
 		}
+		e.MayHaveActed = !k.idempotent && classify(false, resp, nil).ambiguous
 		k.res, k.err = Response{}, e
+		if readErr != nil && resp.StatusCode < 500 && k.ctx.Err() == nil {
+			// A refusal whose explanation was cut short: the server did
+			// nothing, so asking again is safe for any call, and gives
+			// the caller the whole message (which, for an invitation,
+			// says whether it was already done).
+			return &cutShort{err: e, refusal: true}
+		}
 		return nil
 	}
 
@@ -313,7 +326,7 @@ func (k *call) handle(resp *http.Response) error {
 	}
 	if resp.StatusCode == http.StatusNoContent {
 		closeBody(resp.Body)
-		k.res, k.err = Response{}, fmt.Errorf("accounts: %s %s: the server answered 204 No Content where a value was expected%s", k.method, k.path, k.mayHaveActed())
+		k.res, k.err = Response{}, k.acted(fmt.Errorf("accounts: %s %s: the server answered 204 No Content where a value was expected%s", k.method, k.path, k.mayHaveActed()))
 		return nil
 	}
 	if k.attempts > 1 {
@@ -339,12 +352,12 @@ func (k *call) handle(resp *http.Response) error {
 	k.res = Response{}
 	switch {
 	case body.tooLarge || errors.Is(err, ErrResponseTooLarge):
-		k.err = fmt.Errorf("accounts: %s %s: %w (bound: %d bytes)%s", k.method, k.path, ErrResponseTooLarge, k.c.maxBody, k.mayHaveActed())
+		k.err = k.acted(fmt.Errorf("accounts: %s %s: %w (bound: %d bytes)%s", k.method, k.path, ErrResponseTooLarge, k.c.maxBody, k.mayHaveActed()))
 	case body.cut && k.ctx.Err() == nil:
-		k.err = fmt.Errorf("accounts: %s %s: the answer was cut short%s: %w", k.method, k.path, k.mayHaveActed(), sanitize(err))
+		k.err = k.acted(fmt.Errorf("accounts: %s %s: the answer was cut short%s: %w", k.method, k.path, k.mayHaveActed(), sanitize(err)))
 		return &cutShort{err: k.err}
 	default:
-		k.err = fmt.Errorf("accounts: %s %s: decoding the answer%s: %w", k.method, k.path, k.mayHaveActed(), err)
+		k.err = k.acted(fmt.Errorf("accounts: %s %s: decoding the answer%s: %w", k.method, k.path, k.mayHaveActed(), err))
 	}
 	return nil
 }
@@ -357,6 +370,43 @@ func (k *call) mayHaveActed() string {
 		return ""
 	}
 	return " (the server answered success: it may have acted; check before repeating the call)"
+}
+
+// acted marks err, the failure to read a successful answer, as one after
+// which the server may have acted, when the call is not idempotent.
+func (k *call) acted(err error) error {
+	if k.idempotent {
+		return err
+	}
+	return &actedError{err}
+}
+
+// actedError is a failure after which the server may have acted; errors.Is
+// matches it with apierror.ErrMayHaveActed.
+type actedError struct{ error }
+
+func (e *actedError) Unwrap() error        { return e.error }
+func (e *actedError) Is(target error) bool { return target == apierror.ErrMayHaveActed }
+
+// mayHaveReached reports whether an attempt that ended in resp or err may
+// have reached the server and acted: it failed after the connection was made,
+// or the server answered success or an answer that promises nothing.
+func mayHaveReached(resp *http.Response, err error) bool {
+	if err != nil {
+		return !isDialError(err) && !isFinal(err)
+	}
+	return resp != nil && (resp.StatusCode < 300 || classify(false, resp, nil).ambiguous)
+}
+
+// ended is the error of a call its context ended: the context's error, or,
+// for a call that is not idempotent and whose request may have reached the
+// server, a *TransportError saying so that still matches the context's error
+// with errors.Is.
+func (k *call) ended(ctxErr error) error {
+	if k.idempotent || !k.reached {
+		return ctxErr
+	}
+	return &TransportError{Method: k.method, Path: k.path, Attempts: k.attempts, MayHaveActed: true, Err: ctxErr}
 }
 
 // giveUp is the loop's ErrorHandler: it turns the last failure into the
@@ -414,10 +464,15 @@ func (e *TransportError) Error() string {
 		s += "s"
 	}
 	if e.MayHaveActed {
-		s += " (the request may have reached the server: check before repeating the call)"
+		s += " (the request may have reached the server, which may have acted: check before repeating the call)"
 	}
 	return s + ": " + e.Err.Error()
 }
 
 // Unwrap returns the failure underneath.
 func (e *TransportError) Unwrap() error { return e.Err }
+
+// Is matches apierror.ErrMayHaveActed when MayHaveActed is true.
+func (e *TransportError) Is(target error) bool {
+	return target == apierror.ErrMayHaveActed && e.MayHaveActed
+}

@@ -92,6 +92,8 @@ func classify(idem bool, resp *http.Response, err error) verdict {
 			return verdict{}
 		case isDialError(err):
 			return verdict{retry: true, reason: "connection failed before sending"}
+		case errors.As(err, &cs) && cs.refusal:
+			return verdict{retry: true, reason: "refusal cut short"}
 		case errors.As(err, &cs):
 			return verdict{retry: idem, reason: "answer cut short", ambiguous: true}
 		}

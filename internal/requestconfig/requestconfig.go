@@ -27,6 +27,9 @@ type Config struct {
 	// OnResponse, when set, receives the status and headers of the call's
 	// successful answer (accounts.WithResponseInto).
 	OnResponse func(status int, header http.Header)
+	// NoRecovery turns off the recovery of a create whose answer was lost
+	// (accounts.WithoutRecovery): the failure is returned as it is.
+	NoRecovery bool
 }
 
 // Option changes the Config of one call.

@@ -1,0 +1,275 @@
+package accounts_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/coolset-go/sdk/accounts"
+	"github.com/coolset-go/sdk/internal/once"
+	"github.com/coolset-go/sdk/invitations"
+	"github.com/coolset-go/sdk/organizations"
+	"github.com/coolset-go/sdk/users"
+	"github.com/jarcoal/httpmock"
+)
+
+const orgsURL = "https://api.test/api/accounts/organizations/"
+
+// emptyPage is a list answer without items.
+const emptyPage = `{"count":0,"next":null,"previous":null,"results":[]}`
+
+// TestRecoveryLookupFailureIsARecoveryError: when the lookup cannot tell,
+// the error says so, names the lookup and keeps both failures.
+func TestRecoveryLookupFailureIsARecoveryError(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", orgsURL, sequence(answer(502, `<h1>502 Bad Gateway</h1>`, "Content-Type", "text/html")))
+	mt.RegisterResponder("GET", `=~^`+orgsURL+`\?`, sequence(answer(403, `{"detail":"You do not have permission to perform this action."}`)))
+	_, err := c.Organizations.Create(context.Background(), &organizations.CreateRequest{Name: "Acme", Slug: "acme"})
+	var rec *accounts.RecoveryError
+	if !errors.As(err, &rec) {
+		t.Fatalf("err = %v, want a *RecoveryError", err)
+	}
+	var first, lookup *accounts.Error
+	if !errors.As(rec.Err, &first) || first.StatusCode != 502 || !errors.As(rec.LookupErr, &lookup) || lookup.StatusCode != 403 {
+		t.Errorf("create failure %v, lookup failure %v", rec.Err, rec.LookupErr)
+	}
+	if !errors.As(err, &first) || first.StatusCode != 502 {
+		t.Errorf("errors.As reaches %v first, want the create's 502", first)
+	}
+	if !errors.Is(err, accounts.ErrMayHaveActed) || !errors.Is(err, accounts.ErrForbidden) {
+		t.Errorf("err = %v, want it to match ErrMayHaveActed and the lookup's ErrForbidden", err)
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "could not tell") || !strings.Contains(msg, "organizations/ (filtered by slug)") || strings.Contains(msg, "acme") {
+		t.Errorf("message %q: want it to name the lookup and no value", msg)
+	}
+	if n := mt.GetTotalCallCount(); n != 2 {
+		t.Errorf("%d requests, want the create and one lookup", n)
+	}
+}
+
+// TestRecoveryDifferentObjectIsNotTaken: an object with the same key and
+// other values is not the call's result.
+func TestRecoveryDifferentObjectIsNotTaken(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", orgsURL, sequence(answer(504, ``)))
+	mt.RegisterResponder("GET", `=~^`+orgsURL+`\?`, sequence(answer(200,
+		`{"count":1,"next":null,"previous":null,"results":[{"uuid":"`+orgUUID+`","name":"Someone else","slug":"acme"}]}`)))
+	_, err := c.Organizations.Create(context.Background(), &organizations.CreateRequest{Name: "Acme", Slug: "acme"})
+	var rec *accounts.RecoveryError
+	if !errors.As(err, &rec) || !strings.Contains(err.Error(), "other values") {
+		t.Fatalf("err = %v, want a *RecoveryError for a different object", err)
+	}
+	if n := mt.GetCallCountInfo()["POST "+orgsURL]; n != 1 {
+		t.Errorf("%d creates, want 1", n)
+	}
+}
+
+// TestRecoveryAbsentIsSentAgain: a create the lookup does not find is sent
+// again, and its answer is not marked recovered.
+func TestRecoveryAbsentIsSentAgain(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", orgsURL, sequence(answer(500, djangoServerError, "Content-Type", "text/html"), answer(201, orgJSON)))
+	mt.RegisterResponder("GET", `=~^`+orgsURL+`\?`, sequence(answer(200, emptyPage)))
+	o, err := c.Organizations.Create(context.Background(), &organizations.CreateRequest{Name: "Green Harbor", Slug: "green-harbor"})
+	if err != nil || o.UUID != orgUUID || o.Recovered {
+		t.Fatalf("create = %+v, %v", o, err)
+	}
+	info := mt.GetCallCountInfo()
+	if info["POST "+orgsURL] != 2 || mt.GetTotalCallCount() != 3 {
+		t.Errorf("calls %v; want create, lookup, create", info)
+	}
+}
+
+// TestRecoveryFoundIsTheResult: a create the lookup finds is the result,
+// marked recovered, and not sent again.
+func TestRecoveryFoundIsTheResult(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", orgsURL, sequence(answer(502, ``)))
+	mt.RegisterResponder("GET", `=~^`+orgsURL+`\?.*slug=green-harbor`, sequence(answer(200,
+		`{"count":1,"next":null,"previous":null,"results":[`+orgJSON+`]}`)))
+	o, err := c.Organizations.Create(context.Background(), &organizations.CreateRequest{Name: "Green Harbor", Slug: "green-harbor"})
+	if err != nil || o.UUID != orgUUID || !o.Recovered {
+		t.Fatalf("create = %+v, %v", o, err)
+	}
+	if n := mt.GetTotalCallCount(); n != 2 {
+		t.Errorf("%d requests, want the create and the lookup", n)
+	}
+}
+
+// TestRecoveryIsBoundedByTheRetryBudget: a create whose answer is always lost
+// and never found is sent 1 + MaxRetries times, with one lookup each.
+func TestRecoveryIsBoundedByTheRetryBudget(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", orgsURL, sequence(answer(502, ``)))
+	mt.RegisterResponder("GET", `=~^`+orgsURL+`\?`, sequence(answer(200, emptyPage)))
+	_, err := c.Organizations.Create(context.Background(), &organizations.CreateRequest{Name: "Acme", Slug: "acme"}, accounts.WithMaxRetries(2))
+	if !errors.Is(err, accounts.ErrMayHaveActed) {
+		t.Fatalf("err = %v, want the last failure, which may have acted", err)
+	}
+	if info := mt.GetCallCountInfo(); info["POST "+orgsURL] != 3 || mt.GetTotalCallCount() != 6 {
+		t.Errorf("calls %v; want 3 creates and 3 lookups", info)
+	}
+}
+
+// TestRecoveryOfAUserWithoutEmailIsNotAttempted: without its natural key a
+// create is never sent twice.
+func TestRecoveryOfAUserWithoutEmailIsNotAttempted(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", "https://api.test/api/accounts/users/", sequence(answer(504, ``)))
+	_, err := c.Users.Create(context.Background(), &users.CreateRequest{FirstName: "No", LastName: "Email"})
+	if !errors.Is(err, accounts.ErrMayHaveActed) {
+		t.Fatalf("err = %v", err)
+	}
+	if n := mt.GetTotalCallCount(); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
+
+// TestRecoveryRespectsTheCallsTimeout: WithTimeout bounds the create and its
+// recovery together; a lookup cut by it is a RecoveryError that still
+// matches the context's error.
+func TestRecoveryWithTimeoutBoundsTheWhole(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", orgsURL, sequence(answer(502, ``)))
+	mt.RegisterResponder("GET", `=~^`+orgsURL+`\?`, func(r *http.Request) (*http.Response, error) {
+		<-r.Context().Done()
+		return nil, r.Context().Err()
+	})
+	_, err := c.Organizations.Create(context.Background(), &organizations.CreateRequest{Name: "Acme", Slug: "acme"}, accounts.WithTimeout(50e6))
+	var rec *accounts.RecoveryError
+	if !errors.As(err, &rec) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want a RecoveryError ended by the call's deadline", err)
+	}
+}
+
+// writeCalls makes each write operation of the API once, by number.
+var writeCalls = map[int]func(c *accounts.Client) error{
+	4: func(c *accounts.Client) error { _, err := c.UserConfig.Patch(context.Background(), nil); return err },
+	6: func(c *accounts.Client) error {
+		_, err := c.Invitations.Send(context.Background(), &invitations.SendRequest{Email: "a@example.com", AuthGroup: 1})
+		return err
+	},
+	12: func(c *accounts.Client) error { _, err := c.Workspaces.Switch(context.Background(), 1); return err },
+	15: func(c *accounts.Client) error {
+		_, err := c.Analysts.PatchCurrent(context.Background(), nil)
+		return err
+	},
+	18: func(c *accounts.Client) error {
+		_, err := c.Invitations.Create(context.Background(), &invitations.CreateRequest{InviteeIdentifier: "a@example.com"})
+		return err
+	},
+	20: func(c *accounts.Client) error {
+		_, err := c.Invitations.Resend(context.Background(), orgUUID)
+		return err
+	},
+	21: func(c *accounts.Client) error { return c.Invitations.Revoke(context.Background(), orgUUID) },
+	22: func(c *accounts.Client) error {
+		_, err := c.LoginURL(context.Background(), "a@example.com")
+		return err
+	},
+	24: func(c *accounts.Client) error {
+		_, err := c.Organizations.Create(context.Background(), &organizations.CreateRequest{Name: "A", Slug: "a"})
+		return err
+	},
+	26: func(c *accounts.Client) error {
+		_, err := c.Organizations.Update(context.Background(), orgUUID, &organizations.UpdateRequest{Name: "A", Slug: "a"})
+		return err
+	},
+	27: func(c *accounts.Client) error {
+		_, err := c.Organizations.Patch(context.Background(), orgUUID, nil)
+		return err
+	},
+	28: func(c *accounts.Client) error { return c.Organizations.Delete(context.Background(), orgUUID) },
+	29: func(c *accounts.Client) error {
+		_, err := c.Organizations.Increment(context.Background(), orgUUID, 1)
+		return err
+	},
+	31: func(c *accounts.Client) error {
+		_, err := c.Users.Create(context.Background(), &users.CreateRequest{Email: "a@example.com"})
+		return err
+	},
+	33: func(c *accounts.Client) error {
+		_, err := c.Users.Update(context.Background(), orgUUID, &users.UpdateRequest{Email: "a@example.com"})
+		return err
+	},
+	34: func(c *accounts.Client) error {
+		_, err := c.Users.Patch(context.Background(), orgUUID, nil)
+		return err
+	},
+	35: func(c *accounts.Client) error { return c.Users.Delete(context.Background(), orgUUID) },
+}
+
+// TestEveryWriteBehavesAsTheTableSays: the table in internal/once lists every
+// write operation (every operation that is not a GET) and nothing else, and
+// each call does what its row says when its first answer is a proxy's 502:
+// a Repeat is sent again and succeeds, a Never is not and says the server
+// may have acted, a Recover looks before sending again.
+func TestEveryWriteBehavesAsTheTableSays(t *testing.T) {
+	writes := map[int]string{}
+	for _, op := range operations {
+		if op.method != "GET" {
+			writes[op.n] = op.method
+		}
+	}
+	for _, w := range once.Table {
+		if _, ok := writes[w.Op]; !ok {
+			t.Errorf("the table lists operation %d, which is not a write", w.Op)
+		}
+	}
+	for n, method := range writes {
+		kind := once.Of(n)
+		if kind == 0 {
+			t.Errorf("operation %d (%s) is not in the table", n, method)
+			continue
+		}
+		if (method == "PUT" || method == "DELETE") && kind != once.Repeat {
+			t.Errorf("operation %d is a %s, which is always repeatable, but the table says %s", n, method, kind)
+		}
+		call := writeCalls[n]
+		if call == nil {
+			t.Errorf("no call for operation %d", n)
+			continue
+		}
+		t.Run(kind.String()+"/"+method+"/"+string(rune('0'+n/10))+string(rune('0'+n%10)), func(t *testing.T) {
+			c, mt := newMockClient(t)
+			var mu sync.Mutex
+			var seen []string
+			mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+				mu.Lock()
+				seen = append(seen, r.Method)
+				first := len(seen) == 1
+				mu.Unlock()
+				switch {
+				case first:
+					return httpmock.NewStringResponse(502, "<h1>502 Bad Gateway</h1>"), nil
+				case r.Method == "GET":
+					return httpmock.NewStringResponse(200, emptyPage), nil
+				case r.Method == "DELETE":
+					return httpmock.NewStringResponse(204, ""), nil
+				}
+				return httpmock.NewStringResponse(200, `{}`), nil
+			})
+			err := call(c)
+			mu.Lock()
+			defer mu.Unlock()
+			switch kind {
+			case once.Repeat:
+				if err != nil || len(seen) != 2 || seen[1] != method {
+					t.Errorf("requests %v, err %v; want the write sent again and success", seen, err)
+				}
+			case once.Never:
+				if !errors.Is(err, accounts.ErrMayHaveActed) || len(seen) != 1 {
+					t.Errorf("requests %v, err %v; want one request and an error that says the server may have acted", seen, err)
+				}
+			case once.Recover:
+				if err != nil || len(seen) < 2 || seen[len(seen)-1] != method {
+					t.Errorf("requests %v, err %v; want the create sent again after finding nothing", seen, err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,213 @@
+// Package once decides what the SDK does with a write whose answer was lost,
+// so that no write is done twice and none is reported failed when it was
+// done.
+//
+// A write's answer can be lost after the server acted: a proxy gives up on the
+// upstream (502, 504) after the application committed, or the connection
+// breaks after the request was written. Each write of the API is one of three
+// kinds, and Table says which (the README's Retries section and
+// docs/OPERATIONS.md list it):
+//
+//   - Repeat: sending it again changes nothing (PUT, DELETE, a PATCH of plain
+//     fields, switching workspace, asking for the login URL), so it is
+//     retried like a read. A DELETE answered 404 after such a retry is
+//     success.
+//   - Recover: a create. The SDK looks the object up by the natural key the
+//     API offers; when the server holds an object equal in every field sent,
+//     that object is the call's result, marked Recovered; when it holds
+//     none, the create is sent again. A workspace invitation has no lookup:
+//     it is sent again, and the server's own "already pending" refusal
+//     proves the first one arrived.
+//   - Never: repeating it would act twice (the usage increment, resending an
+//     invitation). It is never repeated, and its error matches
+//     apierror.ErrMayHaveActed.
+package once
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/coolset-go/sdk/internal/core"
+	"github.com/coolset-go/sdk/internal/requestconfig"
+)
+
+// Kind is what the SDK does after a write's answer is lost.
+type Kind int
+
+// The kinds of write.
+const (
+	// Repeat is a write whose repetition changes nothing: it is retried.
+	Repeat Kind = iota + 1
+	// Recover is a create: it is looked up, then sent again if absent.
+	Recover
+	// Never is a write whose repetition would act twice: never repeated.
+	Never
+)
+
+// String names the kind as the README's table does.
+func (k Kind) String() string {
+	switch k {
+	case Repeat:
+		return "retried"
+	case Recover:
+		return "recovered"
+	case Never:
+		return "never repeated"
+	}
+	return "unknown"
+}
+
+// Write is one write operation of the API and what the SDK does when its
+// answer is lost.
+type Write struct {
+	// Op is the operation's number (docs/OPERATIONS.md).
+	Op int
+	// Kind is what the SDK does.
+	Kind Kind
+	// How says it in a few words, for the documentation.
+	How string
+}
+
+// Table is every write operation of the API, by operation number: the one
+// place that says which call is which.
+var Table = []Write{
+	{4, Repeat, "sets the given fields again"},
+	{6, Recover, `sent again; the server's "already pending" refusal proves the first arrived (no id: the API gave none)`},
+	{12, Repeat, "switches to the same workspace again"},
+	{15, Repeat, "sets the given fields again"},
+	{18, Recover, "looked up among the organization's invitations by invitee identifier and role"},
+	{20, Never, "would send the invitation twice"},
+	{21, Repeat, "revoked again; 404 after a retry is success"},
+	{22, Repeat, "asks for the login URL again"},
+	{24, Recover, "looked up by slug"},
+	{26, Repeat, "replaces with the same fields again"},
+	{27, Repeat, "sets the given fields again"},
+	{28, Repeat, "deleted again; 404 after a retry is success"},
+	{29, Never, "would count the usage twice"},
+	{31, Recover, "looked up by email (a user created without an email cannot be recovered)"},
+	{33, Repeat, "replaces with the same fields again"},
+	{34, Repeat, "sets the given fields again"},
+	{35, Repeat, "deleted again; 404 after a retry is success"},
+}
+
+// Of returns the kind of write operation op, or 0 for an operation that is
+// not a write.
+func Of(op int) Kind {
+	for _, w := range Table {
+		if w.Op == op {
+			return w.Kind
+		}
+	}
+	return 0
+}
+
+// Call makes write operation op, a Repeat or a Never, whose answer is one
+// JSON object, and returns it decoded as a T. A Repeat is retried after a
+// failure that may have reached the server; a Never is not, and its error
+// then matches apierror.ErrMayHaveActed.
+func Call[T any](ctx context.Context, c *core.Client, op int, method, path string, body any, opts []requestconfig.Option) (*T, error) {
+	var out T
+	r := &core.Request{Method: method, Path: path, Body: body, Idempotent: Of(op) == Repeat}
+	if _, err := c.Do(ctx, r, &out, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Do makes write operation op, a Repeat or a Never, whose answer has no value
+// the caller needs.
+func Do(ctx context.Context, c *core.Client, op int, method, path string, opts []requestconfig.Option) error {
+	_, err := c.Do(ctx, &core.Request{Method: method, Path: path, Idempotent: Of(op) == Repeat}, nil, opts)
+	return err
+}
+
+// Create describes one create (a Recover write) for Run.
+type Create[T any] struct {
+	// What names the object in log lines, such as "user".
+	What string
+	// Lookup names how Find looks, for RecoveryError: the method, the path
+	// and the key, never a value.
+	Lookup string
+	// Send makes the create once.
+	Send func(ctx context.Context, opts []requestconfig.Option) (*T, error)
+	// Find looks the object up by its natural key: the object when the
+	// server holds one equal in every field Send sent, nil when it holds
+	// none, an error when it cannot tell (ErrDiffers when an object with the
+	// same key holds other values). Nil for a create without a lookup.
+	Find func(ctx context.Context, opts []requestconfig.Option) (*T, error)
+	// Refused, for a create without a lookup, reports whether an error of a
+	// send after the first is the server's proof that the object exists, and
+	// returns the result to give the caller. With neither Find nor Refused,
+	// the create cannot be recovered and is never sent twice.
+	Refused func(err error) (*T, bool)
+}
+
+// ErrDiffers is Find's error when the server holds an object with the same
+// natural key whose other fields differ from what was sent: it is not the
+// call's, or it was changed since.
+var ErrDiffers = errors.New("an object with the same key exists, with other values than were sent")
+
+// Run makes the create described by cr. After a failure that may have
+// reached the server (core.MayHaveActed), unless the call's options say
+// WithoutRecovery, it looks the object up once per such failure and returns
+// it with recovered true when found, or sends the create again when absent,
+// at most as many times as the call's retry budget allows. The whole runs
+// under one deadline: the call's WithTimeout, when set, bounds the sends and
+// lookups together.
+func Run[T any](ctx context.Context, c *core.Client, opts []requestconfig.Option, cr Create[T]) (v *T, recovered bool, err error) {
+	cfg := requestconfig.Apply(opts)
+	if cfg.NoRecovery || (cr.Find == nil && cr.Refused == nil) {
+		v, err = cr.Send(ctx, opts)
+		return v, false, err
+	}
+	if cfg.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, cfg.Timeout)
+		defer cancel()
+	}
+	// The calls below run under ctx; a lookup reports nothing to the
+	// caller's WithResponseInto.
+	send := append(requestconfig.Clone(opts), noTimeout)
+	look := append(requestconfig.Clone(opts), noTimeout, noResponse)
+
+	budget := c.RetryBudget(opts)
+	for sends := 1; ; sends++ {
+		v, err = cr.Send(ctx, send)
+		if err == nil {
+			return v, false, nil
+		}
+		if sends > 1 && cr.Refused != nil {
+			if v, ok := cr.Refused(err); ok {
+				c.Log(ctx, slog.LevelInfo, "accounts: recovered a create whose answer was lost",
+					slog.String("object", cr.What), slog.Int("sends", sends), slog.String("proof", "refused as existing"))
+				return v, true, nil
+			}
+		}
+		if !core.MayHaveActed(err) || ctx.Err() != nil {
+			return nil, false, err
+		}
+		if cr.Find != nil {
+			found, lerr := cr.Find(ctx, look)
+			if lerr != nil {
+				return nil, false, &core.RecoveryError{Lookup: cr.Lookup, Err: err, LookupErr: lerr}
+			}
+			if found != nil {
+				c.Log(ctx, slog.LevelInfo, "accounts: recovered a create whose answer was lost",
+					slog.String("object", cr.What), slog.Int("sends", sends), slog.String("proof", "found by its key"))
+				return found, true, nil
+			}
+		}
+		if sends > budget {
+			return nil, false, err
+		}
+		c.Log(ctx, slog.LevelInfo, "accounts: sending a create again: its answer was lost and it is not on the server",
+			slog.String("object", cr.What), slog.Int("sends", sends))
+	}
+}
+
+// noTimeout and noResponse undo, for the calls Run makes, the options Run
+// applies itself: the timeout bounds the whole, and only the create's own
+// answer goes to WithResponseInto.
+func noTimeout(c *requestconfig.Config)  { c.Timeout = 0 }
+func noResponse(c *requestconfig.Config) { c.OnResponse = nil }
