@@ -267,12 +267,15 @@ func WithHTTPClient(hc *http.Client) Option {
 // Waits are jittered within [d/2, d]. Zero fields take the defaults.
 //
 // What is retried: connection errors, timed-out attempts, answers cut short
-// and 429, 500, 502, 503, 504 answers (JSON or an HTML error page) for GET,
-// HEAD, PUT and DELETE. POST and PATCH may have changed state, so they are
-// retried only when the server said it did nothing (429, or 503 with
+// and 429, 500, 502, 503, 504 answers (JSON or an HTML error page) for reads
+// and for writes whose repetition changes nothing (PUT, DELETE, the PATCHes,
+// Workspaces.Switch, LoginURL). The other writes may have changed state, so
+// they are retried only when the server said it did nothing (429, or 503 with
 // Retry-After) or the connection failed before the request was written: never
-// on 500, 502 or 504. A failed token fetch, a refused redirect and a
-// certificate error are never retried.
+// on 500, 502 or 504. After such a failure a create is recovered (looked up,
+// then sent again only if absent; see Users.Create) and Increment and Resend
+// fail with an error matching ErrMayHaveActed. A failed token fetch, a refused
+// redirect and a certificate error are never retried.
 //
 // The defaults are sized so that a walk of 25 pages through a server that
 // fails one request in five (half 503, half Django's HTML 500) completes: a
@@ -298,8 +301,9 @@ func WithRetryPolicy(p RetryPolicy) Option {
 
 // WithAttemptTimeout bounds each attempt of every call: connecting, sending,
 // waiting for the answer and reading it (default DefaultAttemptTimeout, 80 s).
-// An attempt that runs out is a connection error: retried for GET, HEAD, PUT
-// and DELETE, final for POST and PATCH. It bounds a call even when the
+// An attempt that runs out is a connection error: retried for reads and
+// repeatable writes, recovered for creates, final for Increment and Resend
+// (see RetryPolicy). It bounds a call even when the
 // caller's context has no deadline; to bound a whole call, retries included,
 // use a context deadline or the per-call WithTimeout. With WithHTTPClient, a
 // client whose own Timeout is shorter keeps it. d must be positive.

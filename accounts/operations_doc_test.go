@@ -10,6 +10,7 @@ import (
 
 	"github.com/coolset-go/sdk/accounts"
 	"github.com/coolset-go/sdk/internal/endpoints"
+	"github.com/coolset-go/sdk/internal/once"
 )
 
 // operationsDoc is the table of every operation, generated from operations.
@@ -94,15 +95,25 @@ This file is generated from the SDK's path table; do not edit it by hand. After 
 a call, run ` + "`go test ./accounts -run '^TestOperationsDoc$' -update-operations`" + `;
 ` + "`TestOperationsDoc`" + ` fails while the file and the code disagree.
 
-| # | method | path | SDK call | note |
-|---|---|---|---|---|
+The last column says what the SDK does with a write whose answer is lost after its request may have
+reached the server (a 500, a proxy's 502 or 504, a connection cut, a timeout); it comes from the table
+in ` + "`internal/once`" + `, and the README's "Lost answers" section explains it. Reads are always retried.
+
+| # | method | path | SDK call | note | after a lost answer |
+|---|---|---|---|---|---|
 `)
 	for _, op := range operations {
 		calls := make([]string, len(op.calls))
 		for i, c := range op.calls {
 			calls[i] = "`" + c + "`"
 		}
-		fmt.Fprintf(&b, "| %d | %s | `%s` | %s | %s |\n", op.n, op.method, op.path, strings.Join(calls, ", "), op.note)
+		lost := "retried (a read)"
+		for _, w := range once.Table {
+			if w.Op == op.n {
+				lost = "**" + w.Kind.String() + "**: " + w.How
+			}
+		}
+		fmt.Fprintf(&b, "| %d | %s | `%s` | %s | %s | %s |\n", op.n, op.method, op.path, strings.Join(calls, ", "), op.note, lost)
 	}
 	return b.String()
 }

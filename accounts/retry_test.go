@@ -464,3 +464,30 @@ func TestDeleteAnswered404AfterAnAmbiguousAttemptIsSuccess(t *testing.T) {
 		t.Errorf("after a lost connection: err = %v, %d attempts", err, count.Load())
 	}
 }
+
+// TestAContextEndingAWriteInFlightSaysItMayHaveActed: a caller's deadline
+// that ends a call whose repetition would act twice while its request is at
+// the server still matches the context's error, and says the server may have
+// acted; a read ended the same way is the context's error alone.
+func TestAContextEndingAWriteInFlightSaysItMayHaveActed(t *testing.T) {
+	c, mt := newMockClient(t)
+	hang := func(r *http.Request) (*http.Response, error) {
+		<-r.Context().Done()
+		return nil, r.Context().Err()
+	}
+	mt.RegisterResponder("POST", incrementURL, hang)
+	mt.RegisterResponder("GET", userConfigURL, hang)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	_, err := c.Organizations.Increment(ctx, orgUUID, 1)
+	var te *accounts.TransportError
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, accounts.ErrMayHaveActed) || !errors.As(err, &te) || !te.MayHaveActed {
+		t.Errorf("increment: err = %v, want the deadline, saying the server may have acted", err)
+	}
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel2()
+	_, err = c.UserConfig.Get(ctx2)
+	if err != context.DeadlineExceeded {
+		t.Errorf("get: err = %v, want context.DeadlineExceeded itself", err)
+	}
+}

@@ -450,8 +450,9 @@ type TransportError struct {
 	Method, Path string
 	// Attempts is how many attempts were made.
 	Attempts int
-	// MayHaveActed is true for a call that is not idempotent (POST, PATCH)
-	// whose request may have reached the server: check before repeating it.
+	// MayHaveActed is true for a call that is not idempotent (a POST or
+	// PATCH not marked Request.Idempotent) whose request may have reached the
+	// server: check before repeating it.
 	MayHaveActed bool
 	// Err is the last attempt's failure, without query strings.
 	Err error
