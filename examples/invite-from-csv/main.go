@@ -14,6 +14,7 @@
 //
 //	row 2  ana@example.com  invited  0b7c...
 //	row 3  not-an-email  failed  invalid email: must be an email address like name@example.com
+//	row 4  dan@example.com  invited  (answer lost; pending on the server)
 //	row 4  ana@example.com  already invited
 //	row 5  ben@example.com  already a member
 //	row 6  carl@example.com  failed  refused by the server (400): auth_group: Owners cannot be invited; they are created through the onboarding flow.
@@ -32,6 +33,12 @@
 // refusals of the server (invitations.ErrAlreadyPending and
 // invitations.ErrAlreadyMember). The program exits 0 when every row is
 // invited or already was, and the summary on standard error counts each kind.
+//
+// An invitation whose answer was lost on the way back (a proxy's 502 or 504
+// after the server acted, a connection cut) is neither sent twice nor
+// reported failed: the SDK sends it again, the server's "already pending"
+// refusal proves the first arrived, and the row says "invited (answer lost;
+// pending on the server)" without an id, which the server never gave.
 //
 // A bad row (wrong number of columns, invalid email, auth_group that is not an
 // integer, malformed CSV, any other refusal by the server) does not stop the
@@ -169,6 +176,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, out, errOut io.Wri
 			// that a long file is not cut short by one limit for the run.
 			sent, err = client.Invitations.Send(ctx, r.req, accounts.WithTimeout(perInvitation))
 			switch {
+			case err == nil && sent.Recovered:
+				fmt.Fprintf(out, "row %d  %s  invited  (answer lost; pending on the server)\n", r.line, email)
+				ok++
+				continue
 			case err == nil:
 				fmt.Fprintf(out, "row %d  %s  invited  %s\n", r.line, email, printable(sent.ID))
 				ok++

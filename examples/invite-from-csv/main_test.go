@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -217,6 +218,39 @@ func TestInviteRunAgain(t *testing.T) {
 	})
 	if n := len(srv.EmailInvitations()); n != 3 {
 		t.Errorf("the server holds %d invitations, want 3", n)
+	}
+}
+
+// TestInviteWhenAnswersAreLost: against a server that loses one answer in
+// five after acting, every row is invited exactly once and the run exits 0.
+func TestInviteWhenAnswersAreLost(t *testing.T) {
+	srv, env := serverEnv(t)
+	srv.SetFaults(accountstest.Faults{Rate: 0.2, Seed: 3, Kinds: accountstest.AfterActingFaults()})
+	const n = 50
+	var file strings.Builder
+	want := make([]string, n)
+	for i := range n {
+		fmt.Fprintf(&file, "invitee%02d@example.com,3\n", i)
+		want[i] = fmt.Sprintf(`row %d  invitee%02d@example\.com  invited  (%s|\(answer lost; pending on the server\))`, i+1, i, uuidRE)
+	}
+	res := exampletest.Run(t, file.String(), env)
+	fc := srv.FaultCounts()
+	srv.SetFaults(accountstest.Faults{})
+	if res.Code != 0 || !strings.HasSuffix(res.Stderr, fmt.Sprintf("done: %d rows: %d invited, 0 already invited, 0 already a member, 0 failed\n", n, n)) {
+		t.Errorf("exit %d, stderr:\n%s", res.Code, res.Stderr)
+	}
+	checkLines(t, res.Stdout, want)
+	held := map[string]int{}
+	for _, inv := range srv.EmailInvitations() {
+		held[inv.Email]++
+	}
+	for i := range n {
+		if email := fmt.Sprintf("invitee%02d@example.com", i); held[email] != 1 {
+			t.Errorf("%s invited %d times", email, held[email])
+		}
+	}
+	if fc.LostWrites == 0 || !strings.Contains(res.Stdout, "answer lost") {
+		t.Fatalf("no answer was lost (faults %+v); the test proves nothing", fc)
 	}
 }
 
