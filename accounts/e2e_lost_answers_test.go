@@ -62,194 +62,145 @@ func checkLosses(t *testing.T, fc accountstest.FaultCounts, recovered int) {
 	t.Logf("faults %s; lost writes %d; recovered %d", describe(fc), fc.LostWrites, recovered)
 }
 
-func TestLostAnswersOrganizationInvitations(t *testing.T) {
+// createsUnderLoss runs n creates through a client with the SDK's defaults
+// against a server that loses answers (each fault setting of lossRates), and
+// checks that every create reports success and that the server holds each
+// created key exactly once. create makes the k-th create and returns its key
+// and whether it was recovered; held lists the keys the server holds of the
+// objects the test created.
+func createsUnderLoss(t *testing.T, token string, seed int64,
+	create func(c *accounts.Client, k int) (key string, recovered bool, err error),
+	held func(srv *accountstest.Server) []string) {
 	const n = 200
 	for i, rate := range lossRates {
 		t.Run(rate.name, func(t *testing.T) {
 			t.Parallel()
 			srv := accountstest.NewServer()
 			t.Cleanup(srv.Close)
-			c := lossyClient(t, srv, accountstest.AdminToken)
-			srv.SetFaults(accountstest.Faults{Rate: 0.2, Seed: int64(11 + i), Kinds: rate.kinds})
+			c := lossyClient(t, srv, token)
+			srv.SetFaults(accountstest.Faults{Rate: 0.2, Seed: seed + int64(i), Kinds: rate.kinds})
 			recovered := 0
 			for k := range n {
-				req := &invitations.CreateRequest{InviteeIdentifier: fmt.Sprintf("lost%03d@example.com", k)}
-				if k%2 == 0 {
-					req.Role = "MEMBER"
-				}
-				inv, err := c.Invitations.Create(context.Background(), req)
+				key, rec, err := create(c, k)
 				if err != nil {
-					t.Fatalf("create %d: %v", k, err)
+					t.Fatalf("create %d (%s): %v", k, key, err)
 				}
-				if inv.UUID == "" || inv.InviteeIdentifier != req.InviteeIdentifier || (req.Role != "" && inv.Role != req.Role) {
-					t.Fatalf("create %d = %+v", k, inv)
-				}
-				if inv.Recovered {
+				if rec {
 					recovered++
 				}
 			}
 			fc := srv.FaultCounts()
 			srv.SetFaults(accountstest.Faults{})
-			held := map[string]int{}
-			for _, inv := range srv.Invitations() {
-				if strings.HasPrefix(inv.InviteeIdentifier, "lost") {
-					held[inv.InviteeIdentifier]++
-				}
+			count := map[string]int{}
+			for _, key := range held(srv) {
+				count[key]++
 			}
-			if len(held) != n {
-				t.Errorf("the server holds %d of the %d invitations", len(held), n)
+			if len(count) != n {
+				t.Errorf("the server holds %d of the %d objects", len(count), n)
 			}
-			for id, k := range held {
+			for key, k := range count {
 				if k != 1 {
-					t.Errorf("%s invited %d times", id, k)
+					t.Errorf("%s created %d times", key, k)
 				}
 			}
 			checkLosses(t, fc, recovered)
 		})
 	}
+}
+
+func TestLostAnswersOrganizationInvitations(t *testing.T) {
+	createsUnderLoss(t, accountstest.AdminToken, 11, func(c *accounts.Client, k int) (string, bool, error) {
+		req := &invitations.CreateRequest{InviteeIdentifier: fmt.Sprintf("lost%03d@example.com", k)}
+		if k%2 == 0 {
+			req.Role = "MEMBER"
+		}
+		inv, err := c.Invitations.Create(context.Background(), req)
+		if err != nil {
+			return req.InviteeIdentifier, false, err
+		}
+		if inv.UUID == "" || inv.InviteeIdentifier != req.InviteeIdentifier || (req.Role != "" && inv.Role != req.Role) {
+			return req.InviteeIdentifier, false, fmt.Errorf("created %+v", inv)
+		}
+		return req.InviteeIdentifier, inv.Recovered, nil
+	}, func(srv *accountstest.Server) (keys []string) {
+		for _, inv := range srv.Invitations() {
+			if strings.HasPrefix(inv.InviteeIdentifier, "lost") {
+				keys = append(keys, inv.InviteeIdentifier)
+			}
+		}
+		return keys
+	})
 }
 
 func TestLostAnswersUsers(t *testing.T) {
-	const n = 200
-	for i, rate := range lossRates {
-		t.Run(rate.name, func(t *testing.T) {
-			t.Parallel()
-			srv := accountstest.NewServer()
-			t.Cleanup(srv.Close)
-			c := lossyClient(t, srv, accountstest.OwnerToken)
-			srv.SetFaults(accountstest.Faults{Rate: 0.2, Seed: int64(21 + i), Kinds: rate.kinds})
-			recovered := 0
-			for k := range n {
-				req := &users.CreateRequest{Email: fmt.Sprintf("lost.user%03d@example.com", k), FirstName: "Lost", LastName: fmt.Sprint(k)}
-				if k%3 == 0 {
-					req.Groups = []int{accountstest.GroupMember}
-				}
-				u, err := c.Users.Create(context.Background(), req)
-				if err != nil {
-					t.Fatalf("create %d: %v", k, err)
-				}
-				if u.Email != req.Email || u.LastName != req.LastName {
-					t.Fatalf("create %d = %+v", k, u)
-				}
-				if u.Recovered {
-					recovered++
-				}
+	createsUnderLoss(t, accountstest.OwnerToken, 21, func(c *accounts.Client, k int) (string, bool, error) {
+		req := &users.CreateRequest{Email: fmt.Sprintf("lost.user%03d@example.com", k), FirstName: "Lost", LastName: fmt.Sprint(k)}
+		if k%3 == 0 {
+			req.Groups = []int{accountstest.GroupMember}
+		}
+		u, err := c.Users.Create(context.Background(), req)
+		if err != nil {
+			return req.Email, false, err
+		}
+		if u.Email != req.Email || u.LastName != req.LastName {
+			return req.Email, false, fmt.Errorf("created %+v", u)
+		}
+		return req.Email, u.Recovered, nil
+	}, func(srv *accountstest.Server) (keys []string) {
+		for _, u := range srv.Users() {
+			if strings.HasPrefix(u.Email, "lost.user") {
+				keys = append(keys, u.Email)
 			}
-			fc := srv.FaultCounts()
-			srv.SetFaults(accountstest.Faults{})
-			held := map[string]int{}
-			for _, u := range srv.Users() {
-				if strings.HasPrefix(u.Email, "lost.user") {
-					held[u.Email]++
-				}
-			}
-			if len(held) != n {
-				t.Errorf("the server holds %d of the %d users", len(held), n)
-			}
-			for email, k := range held {
-				if k != 1 {
-					t.Errorf("%s created %d times", email, k)
-				}
-			}
-			checkLosses(t, fc, recovered)
-		})
-	}
+		}
+		return keys
+	})
 }
 
 func TestLostAnswersOrganizations(t *testing.T) {
-	const n = 200
-	for i, rate := range lossRates {
-		t.Run(rate.name, func(t *testing.T) {
-			t.Parallel()
-			srv := accountstest.NewServer()
-			t.Cleanup(srv.Close)
-			c := lossyClient(t, srv, accountstest.OwnerToken)
-			srv.SetFaults(accountstest.Faults{Rate: 0.2, Seed: int64(31 + i), Kinds: rate.kinds})
-			recovered := 0
-			for k := range n {
-				req := &organizations.CreateRequest{Name: fmt.Sprintf("Lost %d", k), Slug: fmt.Sprintf("lost-%03d", k)}
-				o, err := c.Organizations.Create(context.Background(), req)
-				if err != nil {
-					t.Fatalf("create %d: %v", k, err)
-				}
-				if o.UUID == "" || o.Slug != req.Slug || o.Name != req.Name {
-					t.Fatalf("create %d = %+v", k, o)
-				}
-				if o.Recovered {
-					recovered++
-				}
+	createsUnderLoss(t, accountstest.OwnerToken, 31, func(c *accounts.Client, k int) (string, bool, error) {
+		req := &organizations.CreateRequest{Name: fmt.Sprintf("Lost %d", k), Slug: fmt.Sprintf("lost-%03d", k)}
+		o, err := c.Organizations.Create(context.Background(), req)
+		if err != nil {
+			return req.Slug, false, err
+		}
+		if o.UUID == "" || o.Slug != req.Slug || o.Name != req.Name {
+			return req.Slug, false, fmt.Errorf("created %+v", o)
+		}
+		return req.Slug, o.Recovered, nil
+	}, func(srv *accountstest.Server) (keys []string) {
+		for _, o := range srv.Organizations() {
+			if strings.HasPrefix(o.Slug, "lost-") {
+				keys = append(keys, o.Slug)
 			}
-			fc := srv.FaultCounts()
-			srv.SetFaults(accountstest.Faults{})
-			held := map[string]int{}
-			for _, o := range srv.Organizations() {
-				if strings.HasPrefix(o.Slug, "lost-") {
-					held[o.Slug]++
-				}
-			}
-			if len(held) != n {
-				t.Errorf("the server holds %d of the %d organizations", len(held), n)
-			}
-			for slug, k := range held {
-				if k != 1 {
-					t.Errorf("%s created %d times", slug, k)
-				}
-			}
-			checkLosses(t, fc, recovered)
-		})
-	}
+		}
+		return keys
+	})
 }
 
 // TestLostAnswersWorkspaceInvitations: an email invitation has no lookup; the
 // server's refusal of a second one proves the first arrived, and Send says
-// the invitation is pending.
+// the invitation is pending, without an id.
 func TestLostAnswersWorkspaceInvitations(t *testing.T) {
-	const n = 200
-	for i, rate := range lossRates {
-		t.Run(rate.name, func(t *testing.T) {
-			t.Parallel()
-			srv := accountstest.NewServer()
-			t.Cleanup(srv.Close)
-			c := lossyClient(t, srv, accountstest.OwnerToken)
-			srv.SetFaults(accountstest.Faults{Rate: 0.2, Seed: int64(41 + i), Kinds: rate.kinds})
-			sent, pending := 0, 0
-			for k := range n {
-				req := &invitations.SendRequest{Email: fmt.Sprintf("lost.invitee%03d@example.com", k), AuthGroup: accountstest.GroupMember}
-				inv, err := c.Invitations.Send(context.Background(), req)
-				switch {
-				case err != nil:
-					t.Fatalf("send %d: %v", k, err)
-				case inv.Recovered:
-					if inv.ID != "" || inv.Email != req.Email || inv.AuthGroup != req.AuthGroup {
-						t.Errorf("send %d recovered as %+v", k, inv)
-					}
-					pending++
-				case inv.ID == "":
-					t.Errorf("send %d = %+v: neither sent nor pending", k, inv)
-				default:
-					sent++
-				}
+	createsUnderLoss(t, accountstest.OwnerToken, 41, func(c *accounts.Client, k int) (string, bool, error) {
+		req := &invitations.SendRequest{Email: fmt.Sprintf("lost.invitee%03d@example.com", k), AuthGroup: accountstest.GroupMember}
+		inv, err := c.Invitations.Send(context.Background(), req)
+		switch {
+		case err != nil:
+			return req.Email, false, err
+		case inv.Recovered && (inv.ID != "" || inv.Email != req.Email || inv.AuthGroup != req.AuthGroup):
+			return req.Email, false, fmt.Errorf("recovered as %+v", inv)
+		case !inv.Recovered && inv.ID == "":
+			return req.Email, false, fmt.Errorf("%+v: neither sent nor pending", inv)
+		}
+		return req.Email, inv.Recovered, nil
+	}, func(srv *accountstest.Server) (keys []string) {
+		for _, inv := range srv.EmailInvitations() {
+			if strings.HasPrefix(inv.Email, "lost.invitee") {
+				keys = append(keys, inv.Email)
 			}
-			fc := srv.FaultCounts()
-			srv.SetFaults(accountstest.Faults{})
-			held := map[string]int{}
-			for _, inv := range srv.EmailInvitations() {
-				if strings.HasPrefix(inv.Email, "lost.invitee") {
-					held[inv.Email]++
-				}
-			}
-			if len(held) != n {
-				t.Errorf("the server holds %d of the %d invitations", len(held), n)
-			}
-			for email, k := range held {
-				if k != 1 {
-					t.Errorf("%s invited %d times", email, k)
-				}
-			}
-			t.Logf("sent %d, pending after a lost answer %d", sent, pending)
-			checkLosses(t, fc, pending)
-		})
-	}
+		}
+		return keys
+	})
 }
 
 // TestLostAnswersIncrementsAreNeverRepeated: usage grows by exactly the

@@ -1,7 +1,9 @@
 package accounts_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"errors"
 	"net/http"
 	"strings"
@@ -85,9 +87,10 @@ func TestRecoveryAbsentIsSentAgain(t *testing.T) {
 }
 
 // TestRecoveryFoundIsTheResult: a create the lookup finds is the result,
-// marked recovered, and not sent again.
+// marked recovered, logged, and not sent again.
 func TestRecoveryFoundIsTheResult(t *testing.T) {
-	c, mt := newMockClient(t)
+	var logs bytes.Buffer
+	c, mt := newMockClient(t, accounts.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 	mt.RegisterResponder("POST", orgsURL, sequence(answer(502, ``)))
 	mt.RegisterResponder("GET", `=~^`+orgsURL+`\?.*slug=green-harbor`, sequence(answer(200,
 		`{"count":1,"next":null,"previous":null,"results":[`+orgJSON+`]}`)))
@@ -97,6 +100,10 @@ func TestRecoveryFoundIsTheResult(t *testing.T) {
 	}
 	if n := mt.GetTotalCallCount(); n != 2 {
 		t.Errorf("%d requests, want the create and the lookup", n)
+	}
+	if !strings.Contains(logs.String(), `msg="accounts: recovered a create whose answer was lost" object=organization`) ||
+		strings.Contains(logs.String(), "green-harbor") {
+		t.Errorf("log:\n%s\nwant the recovery logged, without the slug", logs.String())
 	}
 }
 
@@ -129,7 +136,7 @@ func TestRecoveryOfAUserWithoutEmailIsNotAttempted(t *testing.T) {
 	}
 }
 
-// TestRecoveryRespectsTheCallsTimeout: WithTimeout bounds the create and its
+// TestRecoveryWithTimeoutBoundsTheWhole: WithTimeout bounds the create and its
 // recovery together; a lookup cut by it is a RecoveryError that still
 // matches the context's error.
 func TestRecoveryWithTimeoutBoundsTheWhole(t *testing.T) {
