@@ -3,8 +3,8 @@ package accounts_test
 import (
 	"bytes"
 	"context"
-	"log/slog"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
