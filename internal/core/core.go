@@ -10,9 +10,12 @@
 //	    oauth2.Transport        sets Authorization from the token source
 //	      base RoundTripper     the caller's, or a pooled *http.Transport
 //
-// The files hold one job each: do.go the call and its loop, retry.go the
-// policy, answer.go reading answers, auth.go credentials and headers,
-// redirect.go redirects, sanitize.go what errors may quote.
+// The files hold one job each: do.go the call (Do) and its pooled state,
+// loop.go the retry loop's callbacks (deciding, waiting, logging, giving up),
+// retry.go the policy, handle.go turning an answer into the call's outcome,
+// answer.go reading bodies within their bound, errors.go the errors a call
+// returns, auth.go credentials and headers, redirect.go redirects,
+// sanitize.go what errors may quote, call.go the one-object call.
 package core
 
 import (

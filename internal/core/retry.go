@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/coolset-go/sdk/internal/apierror"
+	"github.com/coolset-go/sdk/internal/requestconfig"
 )
 
 // RetryPolicy says how often and how long the SDK retries. The accounts
@@ -155,4 +156,13 @@ func isDialError(err error) bool {
 	}
 	var de *net.DNSError
 	return errors.As(err, &de)
+}
+
+// RetryBudget is how many times a call made with opts may be sent again: the
+// client's policy, or the call's own WithMaxRetries.
+func (c *Client) RetryBudget(opts []requestconfig.Option) int {
+	if cfg := requestconfig.Apply(opts); cfg.MaxRetries != nil {
+		return max(*cfg.MaxRetries, 0)
+	}
+	return c.policy.MaxRetries
 }

@@ -1,14 +1,47 @@
 package core
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 
 	"github.com/coolset-go/sdk/internal/apierror"
-	"github.com/coolset-go/sdk/internal/requestconfig"
 )
+
+// TransportError is a call that got no answer: the connection failed, timed
+// out or was refused, on every attempt made. errors.As reaches the failure
+// underneath (a *url.Error, a net.Error).
+type TransportError struct {
+	// Method and Path name the call (the path without its query string).
+	Method, Path string
+	// Attempts is how many attempts were made.
+	Attempts int
+	// MayHaveActed is true for a call that is not idempotent (a POST or
+	// PATCH not marked Request.Idempotent) whose request may have reached the
+	// server: check before repeating it.
+	MayHaveActed bool
+	// Err is the last attempt's failure, without query strings.
+	Err error
+}
+
+// Error names the call, the attempts and the failure.
+func (e *TransportError) Error() string {
+	s := fmt.Sprintf("accounts: %s %s: no answer after %d attempt", e.Method, e.Path, e.Attempts)
+	if e.Attempts != 1 {
+		s += "s"
+	}
+	if e.MayHaveActed {
+		s += " (the request may have reached the server, which may have acted: check before repeating the call)"
+	}
+	return s + ": " + e.Err.Error()
+}
+
+// Unwrap returns the failure underneath.
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// Is matches apierror.ErrMayHaveActed when MayHaveActed is true.
+func (e *TransportError) Is(target error) bool {
+	return target == apierror.ErrMayHaveActed && e.MayHaveActed
+}
 
 // MayHaveActed reports whether err is the failure of a call that is not
 // idempotent whose request may have reached the server: an answer that does
@@ -17,23 +50,6 @@ import (
 // or context that ran out while waiting, or a success answer that could not
 // be read.
 func MayHaveActed(err error) bool { return errors.Is(err, apierror.ErrMayHaveActed) }
-
-// RetryBudget is how many times a call made with opts may be sent again: the
-// client's policy, or the call's own WithMaxRetries.
-func (c *Client) RetryBudget(opts []requestconfig.Option) int {
-	if cfg := requestconfig.Apply(opts); cfg.MaxRetries != nil {
-		return max(*cfg.MaxRetries, 0)
-	}
-	return c.policy.MaxRetries
-}
-
-// Log writes one record to the client's logger, if it has one. Callers pass
-// no secret and no query string.
-func (c *Client) Log(ctx context.Context, level slog.Level, msg string, attrs ...slog.Attr) {
-	if c.logger != nil {
-		c.logger.LogAttrs(ctx, level, msg, attrs...)
-	}
-}
 
 // RecoveryError is a create whose answer was lost (its error says the server
 // may have acted) and whose outcome the SDK could not establish: the lookup
