@@ -3,9 +3,11 @@
 // Every path is relative to the client's base URL (which ends in "/"), and is
 // written exactly as the server routes it: some operations have a trailing slash
 // and some do not. Paths marked "chosen" (here and in docs/OPERATIONS.md, the
-// table of every operation generated from these paths) were not given by the
+// table of every operation generated from Operations) were not given by the
 // source documents; a correction to any path is a one-line change here. The SDK
-// services and the accountstest server both read this table.
+// services call the constants and functions; Operations, the table of every
+// operation built from them, is what the accountstest server routes by and what
+// the documentation, contract and canary tests read.
 //
 // Functions that take an identifier escape it as one path segment, so an id such
 // as "../x" can never change which resource is addressed.
