@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/coolset-go/sdk/internal/endpoints"
 )
 
 // InvitationValidity is how long an organization invitation stays valid after
@@ -311,9 +309,4 @@ func (s *Server) revokeInvite(w http.ResponseWriter, _ *http.Request, _ *user, i
 		s.invites = slices.Delete(s.invites, i, i+1)
 		return reply{status: http.StatusNoContent}
 	})
-}
-
-var invitationIDRoutes = []idRoute{
-	{strings.TrimSuffix(endpoints.Invitation("x"), "x/"), "/", route{"GET": (*Server).invitationStatus}},
-	{strings.TrimSuffix(endpoints.Invite("x"), "x/"), "/", route{"GET": (*Server).getInvite, "POST": (*Server).resendInvite, "DELETE": (*Server).revokeInvite}},
 }

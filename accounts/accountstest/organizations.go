@@ -9,8 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/coolset-go/sdk/internal/endpoints"
 )
 
 // Organization is one organization (seed 002) and its usage counter.
@@ -74,14 +72,6 @@ func (s *Server) Organizations() []Organization {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.orgs)
-}
-
-var organizationIDRoutes = []idRoute{
-	{strings.TrimSuffix(endpoints.Organization("x"), "x/"), "/", route{
-		"GET": (*Server).getOrganization, "PUT": (*Server).putOrganization,
-		"PATCH": (*Server).patchOrganization, "DELETE": (*Server).deleteOrganization,
-	}},
-	{strings.TrimSuffix(endpoints.OrganizationIncrement("x"), "x/increment/"), "/increment/", route{"POST": (*Server).incrementOrganization}},
 }
 
 // canManage reports whether u may create, change or delete organizations:

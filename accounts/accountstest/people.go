@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/coolset-go/sdk/internal/endpoints"
 )
 
 // Auth groups (roles) of the server, the ids the API's auth_group and groups
@@ -572,10 +570,4 @@ func (s *Server) deleteUser(w http.ResponseWriter, _ *http.Request, u *user, id 
 		s.people = slices.DeleteFunc(s.people, func(x *User) bool { return x == p })
 		return reply{status: http.StatusNoContent}
 	})
-}
-
-var userIDRoutes = []idRoute{
-	{strings.TrimSuffix(endpoints.User("x"), "x/"), "/", route{
-		"GET": (*Server).getUser, "PUT": (*Server).changeUser, "PATCH": (*Server).changeUser, "DELETE": (*Server).deleteUser,
-	}},
 }

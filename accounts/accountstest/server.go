@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -228,39 +227,50 @@ func (s *Server) Requests() []Request {
 	return slices.Clone(s.requests)
 }
 
-// route is one path of the API with a handler per method.
-type route map[string]func(s *Server, w http.ResponseWriter, r *http.Request, u *user, id string)
+// handler answers one operation; id is the identifier of the request's path,
+// unescaped, or "" for a path without one.
+type handler func(s *Server, w http.ResponseWriter, r *http.Request, u *user, id string)
 
-// routes maps exact paths (relative to /api/) to their handlers.
-var routes = map[string]route{
-	endpoints.Countries:         {"GET": (*Server).listCountries},
-	endpoints.UserConfig:        {"GET": (*Server).getUserConfig, "PATCH": (*Server).patchUserConfig},
-	endpoints.Workspaces:        {"GET": (*Server).listWorkspaces},
-	endpoints.MyWorkspaces:      {"GET": (*Server).listMemberships},
-	endpoints.SwitchWorkspace:   {"POST": (*Server).switchWorkspace},
-	endpoints.Organizations:     {"GET": (*Server).listOrganizations, "POST": (*Server).createOrganization},
-	endpoints.Users:             {"GET": (*Server).listUsers, "POST": (*Server).createUser},
-	endpoints.UsersMe:           {"GET": (*Server).getMe},
-	endpoints.CurrentUserLegacy: {"GET": (*Server).getMe},
-	endpoints.Invitations:       {"POST": (*Server).sendInvitation},
-	endpoints.Invites:           {"GET": (*Server).listInvites, "POST": (*Server).createInvite},
-	endpoints.Analysts:          {"GET": (*Server).listAnalysts},
-	endpoints.CurrentAnalyst:    {"GET": (*Server).currentAnalyst, "PATCH": (*Server).patchCurrentAnalyst},
-	endpoints.Groups:            {"GET": (*Server).listGroups},
-	endpoints.LoginURL:          {"POST": (*Server).loginURL},
-	endpoints.Portal:            {"GET": (*Server).portal},
+// handlers answers each operation of endpoints.Operations, by its number: the
+// server routes by that table, and TestEveryOperationHasAHandler fails when an
+// operation lacks its handler here.
+var handlers = map[int]handler{
+	1:  (*Server).listCountries,         // GET accounts/countries
+	2:  (*Server).getCountry,            // GET accounts/countries/{id}
+	3:  (*Server).getUserConfig,         // GET accounts/user-config
+	4:  (*Server).patchUserConfig,       // PATCH accounts/user-config
+	5:  (*Server).listWorkspaces,        // GET accounts/workspaces
+	6:  (*Server).sendInvitation,        // POST accounts/invitations/
+	7:  (*Server).invitationStatus,      // GET accounts/invitations/{id}/
+	8:  (*Server).listUsers,             // GET accounts/users/
+	9:  (*Server).getMe,                 // GET accounts/users/me/
+	10: (*Server).getMe,                 // GET accounts/user/
+	11: (*Server).listMemberships,       // GET accounts/users/me/workspaces/
+	12: (*Server).switchWorkspace,       // POST accounts/users/me/switch-workspace/
+	13: (*Server).listAnalysts,          // GET accounts/analysts/
+	14: (*Server).currentAnalyst,        // GET accounts/analysts/current/
+	15: (*Server).patchCurrentAnalyst,   // PATCH accounts/analysts/current/
+	16: (*Server).listGroups,            // GET accounts/groups/
+	17: (*Server).listInvites,           // GET accounts/invite/
+	18: (*Server).createInvite,          // POST accounts/invite/
+	19: (*Server).getInvite,             // GET accounts/invite/{uuid}/
+	20: (*Server).resendInvite,          // POST accounts/invite/{uuid}/
+	21: (*Server).revokeInvite,          // DELETE accounts/invite/{uuid}/
+	22: (*Server).loginURL,              // POST accounts/login_url/
+	23: (*Server).listOrganizations,     // GET accounts/organizations/
+	24: (*Server).createOrganization,    // POST accounts/organizations/
+	25: (*Server).getOrganization,       // GET accounts/organizations/{uuid}/
+	26: (*Server).putOrganization,       // PUT accounts/organizations/{uuid}/
+	27: (*Server).patchOrganization,     // PATCH accounts/organizations/{uuid}/
+	28: (*Server).deleteOrganization,    // DELETE accounts/organizations/{uuid}/
+	29: (*Server).incrementOrganization, // POST accounts/organizations/{uuid}/increment/
+	30: (*Server).portal,                // GET accounts/portal/
+	31: (*Server).createUser,            // POST accounts/users/
+	32: (*Server).getUser,               // GET accounts/users/{uuid}/
+	33: (*Server).changeUser,            // PUT accounts/users/{uuid}/
+	34: (*Server).changeUser,            // PATCH accounts/users/{uuid}/
+	35: (*Server).deleteUser,            // DELETE accounts/users/{uuid}/
 }
-
-// idRoute is a path with one identifier segment: prefix + id + suffix.
-type idRoute struct {
-	prefix, suffix string
-	route          route
-}
-
-// idRoutes are the paths with an identifier.
-var idRoutes = slices.Concat([]idRoute{
-	{strings.TrimSuffix(endpoints.Country("x"), "x"), "", route{"GET": (*Server).getCountry}},
-}, organizationIDRoutes, userIDRoutes, invitationIDRoutes)
 
 // withLock runs f holding s.mu. The unlock is deferred, so a panic in f
 // cannot leave the lock held and every later request waiting for it.
@@ -354,15 +364,15 @@ func (g *guardedWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 // Unwrap is for http.ResponseController.
 func (g *guardedWriter) Unwrap() http.ResponseWriter { return g.ResponseWriter }
 
-// handle routes one request to its operation.
+// handle routes one request to its operation (endpoints.Operations).
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	rel, ok := strings.CutPrefix(r.URL.EscapedPath(), "/api/")
 	if !ok {
 		notFoundPage(w)
 		return
 	}
-	rt, id, found := match(rel)
-	if !found {
+	ops, id := endpoints.AtPath(rel)
+	if len(ops) == 0 {
 		notFoundPage(w)
 		return
 	}
@@ -370,41 +380,23 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	h := rt[r.Method]
-	if h == nil {
-		allowed := make([]string, 0, len(rt))
-		for m := range rt {
-			allowed = append(allowed, m)
+	allowed := make([]string, 0, len(ops))
+	for _, op := range ops {
+		if op.Method != r.Method {
+			allowed = append(allowed, op.Method)
+			continue
 		}
-		slices.Sort(allowed)
-		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		writeJSON(w, http.StatusMethodNotAllowed, detail(`Method "`+r.Method+`" not allowed.`))
+		h := handlers[op.N]
+		if h == nil {
+			notFoundPage(w) // an operation without a handler: no view serves it
+			return
+		}
+		h(s, w, r, u, id)
 		return
 	}
-	h(s, w, r, u, id)
-}
-
-// match finds the route of a path relative to /api/.
-func match(rel string) (route, string, bool) {
-	if rt, ok := routes[rel]; ok {
-		return rt, "", true
-	}
-	for _, ir := range idRoutes {
-		rest, ok := strings.CutPrefix(rel, ir.prefix)
-		if !ok {
-			continue
-		}
-		seg, ok := strings.CutSuffix(rest, ir.suffix)
-		if !ok || seg == "" || strings.Contains(seg, "/") {
-			continue
-		}
-		id, err := url.PathUnescape(seg)
-		if err != nil {
-			continue
-		}
-		return ir.route, id, true
-	}
-	return nil, "", false
+	slices.Sort(allowed)
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
+	writeJSON(w, http.StatusMethodNotAllowed, detail(`Method "`+r.Method+`" not allowed.`))
 }
 
 // authenticate finds the request's user, or answers 401 and returns nil.
