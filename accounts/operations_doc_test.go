@@ -42,8 +42,9 @@ a call, run ` + "`go test ./accounts -run '^TestOperationsDoc$' -update-operatio
 ` + "`TestOperationsDoc`" + ` fails while the file and the code disagree.
 
 The last column says what the SDK does with a write whose answer is lost after its request may have
-reached the server (a 500, a proxy's 502 or 504, a connection cut, a timeout); it comes from the table
-in ` + "`internal/once`" + `, and the README's "Lost answers" section explains it. Reads are always retried.
+reached the server (a 500, a proxy's 502 or 504, a connection cut, a timeout); it comes from the same
+table (each write's kind, which ` + "`internal/once`" + ` acts on), and the README's "Lost answers" section
+explains it. Reads are always retried.
 
 | # | method | path | SDK call | note | after a lost answer |
 |---|---|---|---|---|---|

@@ -25,48 +25,39 @@ type Operation struct {
 	Chosen bool
 	// Note is a short remark for docs/OPERATIONS.md, or "".
 	Note string
+	// Kind is what the SDK does with this write when its answer is lost
+	// after the request may have reached the server (internal/once acts on
+	// it); 0 for a read, which is always retried.
+	Kind Kind
+	// How says what Kind means for this write in a few words, for
+	// docs/OPERATIONS.md and the README's "Lost answers".
+	How string
 }
 
-// Operations is every operation of the API, by number: the one table the
-// SDK's documentation (docs/OPERATIONS.md), its fake server (accountstest),
-// its contract test (openapi.yaml) and its canary test read. Adding an
-// operation starts with a line here; CONTRIBUTING.md has the rest.
-var Operations = []Operation{
-	{N: 1, Method: "GET", Path: Countries, Calls: calls("Countries.List", "Countries.All")},
-	{N: 2, Method: "GET", Path: template(Country, "id"), Calls: calls("Countries.Get")},
-	{N: 3, Method: "GET", Path: UserConfig, Calls: calls("UserConfig.Get")},
-	{N: 4, Method: "PATCH", Path: UserConfig, Calls: calls("UserConfig.Patch")},
-	{N: 5, Method: "GET", Path: Workspaces, Calls: calls("Workspaces.List", "Workspaces.All")},
-	{N: 6, Method: "POST", Path: Invitations, Calls: calls("Invitations.Send"), Chosen: true},
-	{N: 7, Method: "GET", Path: template(Invitation, "id"), Calls: calls("Invitations.Status"), Chosen: true},
-	{N: 8, Method: "GET", Path: Users, Calls: calls("Users.List", "Users.All"), Note: "two answer shapes"},
-	{N: 9, Method: "GET", Path: UsersMe, Calls: calls("Users.Me")},
-	{N: 10, Method: "GET", Path: CurrentUserLegacy, Calls: calls("Users.Current"), Chosen: true, Note: "deprecated: use `GET " + UsersMe + "`"},
-	{N: 11, Method: "GET", Path: MyWorkspaces, Calls: calls("Workspaces.ListMemberships", "Workspaces.AllMemberships"), Chosen: true},
-	{N: 12, Method: "POST", Path: SwitchWorkspace, Calls: calls("Workspaces.Switch"), Chosen: true},
-	{N: 13, Method: "GET", Path: Analysts, Calls: calls("Analysts.List", "Analysts.All")},
-	{N: 14, Method: "GET", Path: CurrentAnalyst, Calls: calls("Analysts.Current")},
-	{N: 15, Method: "PATCH", Path: CurrentAnalyst, Calls: calls("Analysts.PatchCurrent")},
-	{N: 16, Method: "GET", Path: Groups, Calls: calls("Groups.List", "Groups.All")},
-	{N: 17, Method: "GET", Path: Invites, Calls: calls("Invitations.List", "Invitations.All")},
-	{N: 18, Method: "POST", Path: Invites, Calls: calls("Invitations.Create")},
-	{N: 19, Method: "GET", Path: template(Invite, "uuid"), Calls: calls("Invitations.Get")},
-	{N: 20, Method: "POST", Path: template(Invite, "uuid"), Calls: calls("Invitations.Resend")},
-	{N: 21, Method: "DELETE", Path: template(Invite, "uuid"), Calls: calls("Invitations.Revoke")},
-	{N: 22, Method: "POST", Path: LoginURL, Calls: calls("LoginURL")},
-	{N: 23, Method: "GET", Path: Organizations, Calls: calls("Organizations.List", "Organizations.All")},
-	{N: 24, Method: "POST", Path: Organizations, Calls: calls("Organizations.Create")},
-	{N: 25, Method: "GET", Path: template(Organization, "uuid"), Calls: calls("Organizations.Get")},
-	{N: 26, Method: "PUT", Path: template(Organization, "uuid"), Calls: calls("Organizations.Update")},
-	{N: 27, Method: "PATCH", Path: template(Organization, "uuid"), Calls: calls("Organizations.Patch")},
-	{N: 28, Method: "DELETE", Path: template(Organization, "uuid"), Calls: calls("Organizations.Delete")},
-	{N: 29, Method: "POST", Path: template(OrganizationIncrement, "uuid"), Calls: calls("Organizations.Increment")},
-	{N: 30, Method: "GET", Path: Portal, Calls: calls("Portal"), Note: "a redirect is reported, not followed"},
-	{N: 31, Method: "POST", Path: Users, Calls: calls("Users.Create")},
-	{N: 32, Method: "GET", Path: template(User, "uuid"), Calls: calls("Users.Get")},
-	{N: 33, Method: "PUT", Path: template(User, "uuid"), Calls: calls("Users.Update")},
-	{N: 34, Method: "PATCH", Path: template(User, "uuid"), Calls: calls("Users.Patch")},
-	{N: 35, Method: "DELETE", Path: template(User, "uuid"), Calls: calls("Users.Delete")},
+// Kind is what the SDK does with a write whose answer was lost.
+type Kind int
+
+// The kinds of write; internal/once's documentation explains them.
+const (
+	// Repeat is a write whose repetition changes nothing: it is retried.
+	Repeat Kind = iota + 1
+	// Recover is a create: it is looked up, then sent again if absent.
+	Recover
+	// Never is a write whose repetition would act twice: never repeated.
+	Never
+)
+
+// String names the kind as the README's table does.
+func (k Kind) String() string {
+	switch k {
+	case Repeat:
+		return "retried"
+	case Recover:
+		return "recovered"
+	case Never:
+		return "never repeated"
+	}
+	return "unknown"
 }
 
 // calls names SDK calls relative to the client: "Users.Get" is

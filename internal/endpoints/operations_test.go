@@ -7,8 +7,8 @@ import (
 
 // TestOperationsTable checks the table's own consistency: numbers 1 to
 // len(Operations) in order, one operation per method and path, every
-// operation with at least one SDK call, and every path template naming at
-// most one identifier.
+// operation with at least one SDK call, every path template naming at most
+// one identifier, and a kind for every write and no other.
 func TestOperationsTable(t *testing.T) {
 	seen := map[string]int{}
 	for i, op := range Operations {
@@ -27,6 +27,14 @@ func TestOperationsTable(t *testing.T) {
 		}
 		if p := op.Param(); p != "" && p != "id" && p != "uuid" {
 			t.Errorf("operation %d: identifier {%s}, want {id} or {uuid}", op.N, p)
+		}
+		switch {
+		case op.Method == "GET" && (op.Kind != 0 || op.How != ""):
+			t.Errorf("operation %d (%s) is a read with a write's kind %s", op.N, op, op.Kind)
+		case op.Method != "GET" && (op.Kind < Repeat || op.Kind > Never || op.How == ""):
+			t.Errorf("operation %d (%s) is a write without a kind and its How: say what a lost answer does", op.N, op)
+		case (op.Method == "PUT" || op.Method == "DELETE") && op.Kind != Repeat:
+			t.Errorf("operation %d is a %s, which is always repeatable, but its kind is %s", op.N, op.Method, op.Kind)
 		}
 	}
 }
