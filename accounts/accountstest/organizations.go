@@ -294,3 +294,15 @@ func (s *Server) incrementOrganization(w http.ResponseWriter, r *http.Request, _
 		return reply{http.StatusOK, map[string]any{"limit": o.Limit, "usage": o.Usage, "remaining": o.Limit - o.Usage, "overriden": o.Overridden}}
 	})
 }
+
+// organizationHandlers are the handlers of the organizations, by operation
+// number (endpoints.Operations); server.go joins them into handlers.
+var organizationHandlers = map[int]handler{
+	23: (*Server).listOrganizations,     // GET accounts/organizations/
+	24: (*Server).createOrganization,    // POST accounts/organizations/
+	25: (*Server).getOrganization,       // GET accounts/organizations/{uuid}/
+	26: (*Server).putOrganization,       // PUT accounts/organizations/{uuid}/
+	27: (*Server).patchOrganization,     // PATCH accounts/organizations/{uuid}/
+	28: (*Server).deleteOrganization,    // DELETE accounts/organizations/{uuid}/
+	29: (*Server).incrementOrganization, // POST accounts/organizations/{uuid}/increment/
+}

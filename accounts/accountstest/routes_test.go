@@ -13,7 +13,7 @@ import (
 func TestEveryOperationHasAHandler(t *testing.T) {
 	for _, op := range endpoints.Operations {
 		if handlers[op.N] == nil {
-			t.Errorf("operation %d (%s) has no handler in accountstest's handlers", op.N, op)
+			t.Errorf("operation %d (%s) has no handler in accountstest (a map of handlers next to them, joined in server.go)", op.N, op)
 		}
 	}
 	for n := range handlers {
@@ -46,4 +46,13 @@ func TestRoutesByTheTable(t *testing.T) {
 			t.Errorf("operation %d (%s): %d %s, not answered by its handler", op.N, op, resp.StatusCode, ct)
 		}
 	}
+}
+
+func TestJoinHandlersRefusesTwoForOneOperation(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("joinHandlers accepted two handlers for operation 1")
+		}
+	}()
+	joinHandlers(map[int]handler{1: (*Server).listCountries}, map[int]handler{1: (*Server).getCountry})
 }

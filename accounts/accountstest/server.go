@@ -3,6 +3,7 @@ package accountstest
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log"
 	"math/rand/v2"
@@ -232,44 +233,24 @@ func (s *Server) Requests() []Request {
 type handler func(s *Server, w http.ResponseWriter, r *http.Request, u *user, id string)
 
 // handlers answers each operation of endpoints.Operations, by its number: the
-// server routes by that table, and TestEveryOperationHasAHandler fails when an
-// operation lacks its handler here.
-var handlers = map[int]handler{
-	1:  (*Server).listCountries,         // GET accounts/countries
-	2:  (*Server).getCountry,            // GET accounts/countries/{id}
-	3:  (*Server).getUserConfig,         // GET accounts/user-config
-	4:  (*Server).patchUserConfig,       // PATCH accounts/user-config
-	5:  (*Server).listWorkspaces,        // GET accounts/workspaces
-	6:  (*Server).sendInvitation,        // POST accounts/invitations/
-	7:  (*Server).invitationStatus,      // GET accounts/invitations/{id}/
-	8:  (*Server).listUsers,             // GET accounts/users/
-	9:  (*Server).getMe,                 // GET accounts/users/me/
-	10: (*Server).getMe,                 // GET accounts/user/
-	11: (*Server).listMemberships,       // GET accounts/users/me/workspaces/
-	12: (*Server).switchWorkspace,       // POST accounts/users/me/switch-workspace/
-	13: (*Server).listAnalysts,          // GET accounts/analysts/
-	14: (*Server).currentAnalyst,        // GET accounts/analysts/current/
-	15: (*Server).patchCurrentAnalyst,   // PATCH accounts/analysts/current/
-	16: (*Server).listGroups,            // GET accounts/groups/
-	17: (*Server).listInvites,           // GET accounts/invite/
-	18: (*Server).createInvite,          // POST accounts/invite/
-	19: (*Server).getInvite,             // GET accounts/invite/{uuid}/
-	20: (*Server).resendInvite,          // POST accounts/invite/{uuid}/
-	21: (*Server).revokeInvite,          // DELETE accounts/invite/{uuid}/
-	22: (*Server).loginURL,              // POST accounts/login_url/
-	23: (*Server).listOrganizations,     // GET accounts/organizations/
-	24: (*Server).createOrganization,    // POST accounts/organizations/
-	25: (*Server).getOrganization,       // GET accounts/organizations/{uuid}/
-	26: (*Server).putOrganization,       // PUT accounts/organizations/{uuid}/
-	27: (*Server).patchOrganization,     // PATCH accounts/organizations/{uuid}/
-	28: (*Server).deleteOrganization,    // DELETE accounts/organizations/{uuid}/
-	29: (*Server).incrementOrganization, // POST accounts/organizations/{uuid}/increment/
-	30: (*Server).portal,                // GET accounts/portal/
-	31: (*Server).createUser,            // POST accounts/users/
-	32: (*Server).getUser,               // GET accounts/users/{uuid}/
-	33: (*Server).changeUser,            // PUT accounts/users/{uuid}/
-	34: (*Server).changeUser,            // PATCH accounts/users/{uuid}/
-	35: (*Server).deleteUser,            // DELETE accounts/users/{uuid}/
+// server routes by that table. Each file of handlers lists its own, next to
+// them; TestEveryOperationHasAHandler fails when an operation of the table
+// lacks one, and a number listed twice stops the package at start.
+var handlers = joinHandlers(workspaceHandlers, accountHandlers, invitationHandlers, organizationHandlers, userHandlers)
+
+// joinHandlers joins maps of handlers, panicking on an operation number
+// listed twice.
+func joinHandlers(parts ...map[int]handler) map[int]handler {
+	all := map[int]handler{}
+	for _, part := range parts {
+		for n, h := range part {
+			if all[n] != nil {
+				panic(fmt.Sprintf("accountstest: two handlers for operation %d", n))
+			}
+			all[n] = h
+		}
+	}
+	return all
 }
 
 // withLock runs f holding s.mu. The unlock is deferred, so a panic in f
