@@ -16,7 +16,7 @@ import (
 // operationsDoc is the table of every operation, generated from operations.
 const operationsDoc = "../docs/OPERATIONS.md"
 
-var updateOperations = flag.Bool("update-operations", false, "rewrite "+operationsDoc+" from the SDK's path table")
+var updateOperations = flag.Bool("update-operations", false, "rewrite "+operationsDoc+" from the SDK's operation table (endpoints.Operations)")
 
 // chosen notes a path the API's documents do not give (ENDPOINTS.md's
 // "chosen" paths): an assumption, and a one-line change in internal/endpoints.
