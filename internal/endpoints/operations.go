@@ -30,7 +30,7 @@ type Operation struct {
 	// it); 0 for a read, which is always retried.
 	Kind Kind
 	// How says what Kind means for this write in a few words, for
-	// docs/OPERATIONS.md and the README's "Lost answers".
+	// docs/OPERATIONS.md.
 	How string
 }
 
