@@ -92,16 +92,16 @@ func (s *AnalystsService) All(ctx context.Context, opts *AnalystListOptions, req
 	return pagination.All[Analyst](ctx, s.spec(opts, reqOpts))
 }
 
-// Current returns the authenticated user's analyst record (operation 14). It
-// is a current call of the API, unlike users.Service.Current, the deprecated
-// path of the user profile.
+// Current returns the authenticated user's analyst record (GET
+// accounts/analysts/current/). It is a current call of the API, unlike
+// users.Service.Current, the deprecated path of the user profile.
 func (s *AnalystsService) Current(ctx context.Context, reqOpts ...RequestOption) (*Analyst, error) {
 	return core.Call[Analyst](ctx, s.c, "GET", endpoints.CurrentAnalyst, nil, reqOpts)
 }
 
-// PatchCurrent changes the authenticated user's analyst record (operation 15,
-// PATCH) and returns it as it is afterwards. A nil patch sends an empty object,
-// changing nothing.
+// PatchCurrent changes the authenticated user's analyst record (PATCH
+// accounts/analysts/current/) and returns it as it is afterwards. A nil patch
+// sends an empty object, changing nothing.
 func (s *AnalystsService) PatchCurrent(ctx context.Context, patch *AnalystPatchRequest, reqOpts ...RequestOption) (*Analyst, error) {
 	if patch == nil {
 		patch = &AnalystPatchRequest{}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/coolset-go/sdk/accounts"
 	"github.com/coolset-go/sdk/accounts/accountstest"
+	"github.com/coolset-go/sdk/internal/endpoints"
 	"github.com/coolset-go/sdk/invitations"
 	"github.com/coolset-go/sdk/organizations"
 	"github.com/coolset-go/sdk/users"
@@ -41,8 +42,10 @@ func (s *swapToken) RoundTrip(req *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(req)
 }
 
-// everyOperation calls each of the API's 35 operations once, plus calls the
-// SDK refuses before sending, and returns every error.
+// everyOperation calls each operation of endpoints.Operations once (the
+// comments give their numbers), plus calls the SDK refuses before sending,
+// and returns every error. TestCanaryCoversEveryOperation fails when an
+// operation of the table is missing here.
 func everyOperation(ctx context.Context, c *accounts.Client, srv *accountstest.Server) []error {
 	var errs []error
 	keep := func(err error) {
@@ -193,5 +196,50 @@ func TestTokenNeverLeaks(t *testing.T) {
 			}
 			t.Logf("%d requests, %d log lines, %d errors, %d faults injected: no trace of the token", len(rt.urls), lines, len(errs), srv.FaultCounts().Total())
 		})
+	}
+}
+
+// answered records, by operation number, the operations that were answered
+// with a status below 400.
+type answered struct {
+	base string // the client's base URL
+	next http.RoundTripper
+	mu   sync.Mutex
+	ok   map[int]bool
+}
+
+func (a *answered) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := a.next.RoundTrip(req)
+	if err != nil || resp.StatusCode >= 400 {
+		return resp, err
+	}
+	rel, _ := strings.CutPrefix(req.URL.String(), a.base)
+	rel, _, _ = strings.Cut(rel, "?")
+	if op, _, found := endpoints.Match(req.Method, rel); found {
+		a.mu.Lock()
+		a.ok[op.N] = true
+		a.mu.Unlock()
+	}
+	return resp, nil
+}
+
+// TestCanaryCoversEveryOperation checks that everyOperation, the calls
+// TestTokenNeverLeaks watches, makes every operation of endpoints.Operations
+// with a successful answer, each exchange validated against openapi.yaml:
+// so one line in everyOperation is a new operation's contract check too.
+func TestCanaryCoversEveryOperation(t *testing.T) {
+	srv := accountstest.NewServer()
+	t.Cleanup(srv.Close)
+	rec := &answered{base: srv.URL(), next: contractHTTPClient(t, srv.URL()).Transport, ok: map[int]bool{}}
+	c, err := accounts.NewClient(accounts.WithBaseURL(srv.URL()), accounts.WithAPIKey(accountstest.OwnerToken),
+		accounts.WithHTTPClient(&http.Client{Transport: rec}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	everyOperation(context.Background(), c, srv)
+	for _, op := range endpoints.Operations {
+		if !rec.ok[op.N] {
+			t.Errorf("operation %d (%s) is not made, with a successful answer, by everyOperation", op.N, op)
+		}
 	}
 }

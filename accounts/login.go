@@ -24,8 +24,9 @@ type LoginParams struct {
 }
 
 // LoginURL asks the server for the parameters to log in with the given email
-// address (operation 22). An address that is not one valid mailbox is refused
-// before sending (field "email"); the server checks it again and answers 400.
+// address (POST accounts/login_url/). An address that is not one valid mailbox
+// is refused before sending (field "email"); the server checks it again and
+// answers 400.
 func (c *Client) LoginURL(ctx context.Context, email string, opts ...RequestOption) (*LoginParams, error) {
 	if err := validate.Email("email", email, MaxLoginEmailLength); err != nil {
 		return nil, err
@@ -46,10 +47,10 @@ type PortalResult struct {
 	Location string
 }
 
-// Portal calls the account portal endpoint (operation 30). The server answers
-// 200 without a body, or redirects; a redirect is not followed, and its target
-// is reported in PortalResult.Location for the caller to open (in a browser,
-// typically). A redirect without a Location header is an error.
+// Portal calls the account portal endpoint (GET accounts/portal/). The server
+// answers 200 without a body, or redirects; a redirect is not followed, and its
+// target is reported in PortalResult.Location for the caller to open (in a
+// browser, typically). A redirect without a Location header is an error.
 func (c *Client) Portal(ctx context.Context, opts ...RequestOption) (*PortalResult, error) {
 	resp, err := c.core.Do(ctx, &core.Request{Method: "GET", Path: endpoints.Portal, NoRedirect: true}, nil, opts)
 	if err != nil {

@@ -16,66 +16,11 @@ import (
 // operationsDoc is the table of every operation, generated from operations.
 const operationsDoc = "../docs/OPERATIONS.md"
 
-var updateOperations = flag.Bool("update-operations", false, "rewrite "+operationsDoc+" from the SDK's path table")
-
-// operation is one of the API's 35 operations as the SDK serves it.
-type operation struct {
-	n      int
-	method string
-	path   string   // relative to the base URL, from internal/endpoints, with {id} or {uuid}
-	calls  []string // the SDK's calls, as "client.Service.Method" or "client.Method"
-	note   string
-}
+var updateOperations = flag.Bool("update-operations", false, "rewrite "+operationsDoc+" from the SDK's operation table (endpoints.Operations)")
 
 // chosen notes a path the API's documents do not give (ENDPOINTS.md's
 // "chosen" paths): an assumption, and a one-line change in internal/endpoints.
 const chosen = "path chosen by the SDK"
-
-// pathOf renders a path function of internal/endpoints as a template, with
-// {name} where the identifier goes.
-func pathOf(f func(string) string, name string) string {
-	return strings.Replace(f("PLACEHOLDER"), "PLACEHOLDER", "{"+name+"}", 1)
-}
-
-// operations is every operation, by number: the paths come from
-// internal/endpoints, so the table follows any change there.
-var operations = []operation{
-	{1, "GET", endpoints.Countries, []string{"client.Countries.List", "client.Countries.All"}, ""},
-	{2, "GET", pathOf(endpoints.Country, "id"), []string{"client.Countries.Get"}, ""},
-	{3, "GET", endpoints.UserConfig, []string{"client.UserConfig.Get"}, ""},
-	{4, "PATCH", endpoints.UserConfig, []string{"client.UserConfig.Patch"}, ""},
-	{5, "GET", endpoints.Workspaces, []string{"client.Workspaces.List", "client.Workspaces.All"}, ""},
-	{6, "POST", endpoints.Invitations, []string{"client.Invitations.Send"}, chosen},
-	{7, "GET", pathOf(endpoints.Invitation, "id"), []string{"client.Invitations.Status"}, chosen},
-	{8, "GET", endpoints.Users, []string{"client.Users.List", "client.Users.All"}, "two answer shapes"},
-	{9, "GET", endpoints.UsersMe, []string{"client.Users.Me"}, ""},
-	{10, "GET", endpoints.CurrentUserLegacy, []string{"client.Users.Current"}, chosen + "; deprecated: use operation 9"},
-	{11, "GET", endpoints.MyWorkspaces, []string{"client.Workspaces.ListMemberships", "client.Workspaces.AllMemberships"}, chosen},
-	{12, "POST", endpoints.SwitchWorkspace, []string{"client.Workspaces.Switch"}, chosen},
-	{13, "GET", endpoints.Analysts, []string{"client.Analysts.List", "client.Analysts.All"}, ""},
-	{14, "GET", endpoints.CurrentAnalyst, []string{"client.Analysts.Current"}, ""},
-	{15, "PATCH", endpoints.CurrentAnalyst, []string{"client.Analysts.PatchCurrent"}, ""},
-	{16, "GET", endpoints.Groups, []string{"client.Groups.List", "client.Groups.All"}, ""},
-	{17, "GET", endpoints.Invites, []string{"client.Invitations.List", "client.Invitations.All"}, ""},
-	{18, "POST", endpoints.Invites, []string{"client.Invitations.Create"}, ""},
-	{19, "GET", pathOf(endpoints.Invite, "uuid"), []string{"client.Invitations.Get"}, ""},
-	{20, "POST", pathOf(endpoints.Invite, "uuid"), []string{"client.Invitations.Resend"}, ""},
-	{21, "DELETE", pathOf(endpoints.Invite, "uuid"), []string{"client.Invitations.Revoke"}, ""},
-	{22, "POST", endpoints.LoginURL, []string{"client.LoginURL"}, ""},
-	{23, "GET", endpoints.Organizations, []string{"client.Organizations.List", "client.Organizations.All"}, ""},
-	{24, "POST", endpoints.Organizations, []string{"client.Organizations.Create"}, ""},
-	{25, "GET", pathOf(endpoints.Organization, "uuid"), []string{"client.Organizations.Get"}, ""},
-	{26, "PUT", pathOf(endpoints.Organization, "uuid"), []string{"client.Organizations.Update"}, ""},
-	{27, "PATCH", pathOf(endpoints.Organization, "uuid"), []string{"client.Organizations.Patch"}, ""},
-	{28, "DELETE", pathOf(endpoints.Organization, "uuid"), []string{"client.Organizations.Delete"}, ""},
-	{29, "POST", pathOf(endpoints.OrganizationIncrement, "uuid"), []string{"client.Organizations.Increment"}, ""},
-	{30, "GET", endpoints.Portal, []string{"client.Portal"}, "a redirect is reported, not followed"},
-	{31, "POST", endpoints.Users, []string{"client.Users.Create"}, ""},
-	{32, "GET", pathOf(endpoints.User, "uuid"), []string{"client.Users.Get"}, ""},
-	{33, "PUT", pathOf(endpoints.User, "uuid"), []string{"client.Users.Update"}, ""},
-	{34, "PATCH", pathOf(endpoints.User, "uuid"), []string{"client.Users.Patch"}, ""},
-	{35, "DELETE", pathOf(endpoints.User, "uuid"), []string{"client.Users.Delete"}, ""},
-}
 
 // renderOperations writes docs/OPERATIONS.md's text.
 func renderOperations() string {
@@ -91,52 +36,55 @@ A path marked "chosen" is not given by the API's own documents, which describe t
 its path: it is the SDK's assumption, and correcting it is a one-line change in
 ` + "`internal/endpoints`" + ` (with ` + "`openapi.yaml`" + `, which describes the same operations in full).
 
-This file is generated from the SDK's path table; do not edit it by hand. After a change of a path or
+This file is generated from the SDK's operation table (` + "`endpoints.Operations`" + ` in
+` + "`internal/endpoints`" + `); do not edit it by hand. After a change of a path or
 a call, run ` + "`go test ./accounts -run '^TestOperationsDoc$' -update-operations`" + `;
 ` + "`TestOperationsDoc`" + ` fails while the file and the code disagree.
 
 The last column says what the SDK does with a write whose answer is lost after its request may have
-reached the server (a 500, a proxy's 502 or 504, a connection cut, a timeout); it comes from the table
-in ` + "`internal/once`" + `, and the README's "Lost answers" section explains it. Reads are always retried.
+reached the server (a 500, a proxy's 502 or 504, a connection cut, a timeout); it comes from the same
+table (each write's kind, which ` + "`internal/once`" + ` acts on), and the README's "Lost answers" section
+explains it. Reads are always retried.
 
 | # | method | path | SDK call | note | after a lost answer |
 |---|---|---|---|---|---|
 `)
-	for _, op := range operations {
-		calls := make([]string, len(op.calls))
-		for i, c := range op.calls {
+	for _, op := range endpoints.Operations {
+		calls := make([]string, len(op.Calls))
+		for i, c := range op.Calls {
 			calls[i] = "`" + c + "`"
+		}
+		var notes []string
+		if op.Chosen {
+			notes = append(notes, chosen)
+		}
+		if op.Note != "" {
+			notes = append(notes, op.Note)
 		}
 		lost := "retried (a read)"
 		for _, w := range once.Table {
-			if w.Op == op.n {
+			if w.Op == op.N {
 				lost = "**" + w.Kind.String() + "**: " + w.How
 			}
 		}
-		fmt.Fprintf(&b, "| %d | %s | `%s` | %s | %s | %s |\n", op.n, op.method, op.path, strings.Join(calls, ", "), op.note, lost)
+		fmt.Fprintf(&b, "| %d | %s | `%s` | %s | %s | %s |\n", op.N, op.Method, op.Path, strings.Join(calls, ", "), strings.Join(notes, "; "), lost)
 	}
 	return b.String()
 }
 
 // TestOperationsDoc checks that docs/OPERATIONS.md is the table generated
-// from the SDK's paths, that it numbers the 35 operations once each, and that
-// every call it names is a method of the client.
+// from endpoints.Operations, and that every call the table names is a method
+// of the client: an operation without its SDK method fails here.
 func TestOperationsDoc(t *testing.T) {
-	for i, op := range operations {
-		if op.n != i+1 {
-			t.Errorf("operation %d is listed as number %d", i+1, op.n)
-		}
-		for _, call := range op.calls {
+	for _, op := range endpoints.Operations {
+		for _, call := range op.Calls {
 			if !clientHas(call) {
-				t.Errorf("operation %d: %s is not a method of the client", op.n, call)
+				t.Errorf("operation %d (%s): %s is not a method of the client", op.N, op, call)
 			}
 		}
 	}
 	if clientHas("client.Users.Nope") || clientHas("client.Nope.List") || clientHas("client.Nope") {
 		t.Error("clientHas finds methods that do not exist")
-	}
-	if len(operations) != 35 {
-		t.Errorf("%d operations, want 35", len(operations))
 	}
 	want := renderOperations()
 	if *updateOperations {

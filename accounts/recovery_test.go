@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/coolset-go/sdk/accounts"
+	"github.com/coolset-go/sdk/internal/endpoints"
 	"github.com/coolset-go/sdk/internal/once"
 	"github.com/coolset-go/sdk/invitations"
 	"github.com/coolset-go/sdk/organizations"
@@ -217,9 +218,9 @@ var writeCalls = map[int]func(c *accounts.Client) error{
 // may have acted, a Recover looks before sending again.
 func TestEveryWriteBehavesAsTheTableSays(t *testing.T) {
 	writes := map[int]string{}
-	for _, op := range operations {
-		if op.method != "GET" {
-			writes[op.n] = op.method
+	for _, op := range endpoints.Operations {
+		if op.Method != "GET" {
+			writes[op.N] = op.Method
 		}
 	}
 	for _, w := range once.Table {

@@ -32,13 +32,13 @@ type UserConfigService struct {
 	c *core.Client
 }
 
-// Get returns the current user's configuration (operation 3).
+// Get returns the current user's configuration (GET accounts/user-config).
 func (s *UserConfigService) Get(ctx context.Context, opts ...RequestOption) (*UserConfig, error) {
 	return core.Call[UserConfig](ctx, s.c, "GET", endpoints.UserConfig, nil, opts)
 }
 
-// Patch changes the current user's configuration (operation 4, PATCH) and
-// returns the configuration as it is afterwards. A nil patch sends an empty
+// Patch changes the current user's configuration (PATCH accounts/user-config)
+// and returns the configuration as it is afterwards. A nil patch sends an empty
 // object, changing nothing.
 func (s *UserConfigService) Patch(ctx context.Context, patch *UserConfigPatchRequest, opts ...RequestOption) (*UserConfig, error) {
 	if patch == nil {

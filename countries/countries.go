@@ -96,7 +96,7 @@ func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...Request
 }
 
 // Get returns one country by its identifier, the ISO alpha-2 code such as "NL"
-// (operation 2).
+// (GET accounts/countries/{id}).
 func (s *Service) Get(ctx context.Context, id string, reqOpts ...RequestOption) (*Country, error) {
 	if err := validate.NotEmpty("id", id); err != nil {
 		return nil, err

@@ -1,13 +1,15 @@
 // Package invitations invites people to join, in the two ways the API offers.
 //
-// Email invitations (operations 6 and 7, the workspace-centric API) invite an
-// email address into the authenticated user's current workspace with an auth
-// group: Send them and check their Status. The types of this flow are
-// SendRequest (what Send takes), EmailInvitation and EmailStatus.
+// Email invitations (POST accounts/invitations/ and GET
+// accounts/invitations/{id}/, the workspace-centric API) invite an email
+// address into the authenticated user's current workspace with an auth group:
+// Send them and check their Status. The types of this flow are SendRequest
+// (what Send takes), EmailInvitation and EmailStatus.
 //
-// Organization invitations (operations 17 to 21, the organization-centric API)
-// invite an identifier into the organization with a role: List, All, Create,
-// Get, Resend and Revoke them. Their type is Invitation, keyed by UUID.
+// Organization invitations (accounts/invite/ and accounts/invite/{uuid}/, the
+// organization-centric API) invite an identifier into the organization with a
+// role: List, All, Create, Get, Resend and Revoke them. Their type is
+// Invitation, keyed by UUID.
 //
 // Use it through accounts.Client.Invitations:
 //
@@ -202,8 +204,9 @@ type Service struct {
 // NewService is used by accounts.NewClient; use accounts.Client.Invitations.
 func NewService(c *core.Client) *Service { return &Service{c: c} }
 
-// Send invites an email address into the authenticated user's current
-// workspace (operation 6). The invitee gets an email with a link to accept.
+// Send invites an email address into the authenticated user's current workspace
+// (POST accounts/invitations/). The invitee gets an email with a link to
+// accept.
 //
 // Send is a POST: a failed attempt is retried only when the server said it did
 // nothing (429, or 503 with Retry-After) or the connection failed before the
@@ -242,8 +245,8 @@ func (s *Service) Send(ctx context.Context, req *SendRequest, reqOpts ...Request
 	return inv, err
 }
 
-// Status returns the state of the email invitation with the given id, the
-// UUID Send returned (operation 7).
+// Status returns the state of the email invitation with the given id, the UUID
+// Send returned (GET accounts/invitations/{id}/).
 func (s *Service) Status(ctx context.Context, id string, reqOpts ...RequestOption) (*EmailStatus, error) {
 	if err := validate.UUID("id", id); err != nil {
 		return nil, err
@@ -269,17 +272,17 @@ func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...Request
 	return pagination.All[Invitation](ctx, s.spec(opts, reqOpts))
 }
 
-// Create invites someone into the organization (operation 18). Like Send, it
-// is retried only when the server certainly did nothing, and errors.Is
+// Create invites someone into the organization (POST accounts/invite/). Like
+// Send, it is retried only when the server certainly did nothing, and errors.Is
 // matches the refusal of an identifier with a pending invitation with
 // ErrAlreadyPending.
 //
-// When the answer is lost after the request may have reached the server (a
-// 500, a proxy's 502 or 504, a connection cut), Create looks through the
-// organization's invitations (operation 17) for a pending one with the same
-// invitee identifier and, when req sets one, the same role. Found, it is the
-// result, with Recovered set; absent, the invitation is sent again. When the
-// lookup fails, the error is an *accounts.RecoveryError. The API has no
+// When the answer is lost after the request may have reached the server (a 500,
+// a proxy's 502 or 504, a connection cut), Create looks through the
+// organization's invitations (GET accounts/invite/) for a pending one with the
+// same invitee identifier and, when req sets one, the same role. Found, it is
+// the result, with Recovered set; absent, the invitation is sent again. When
+// the lookup fails, the error is an *accounts.RecoveryError. The API has no
 // filter for the lookup, so it walks every invitation. accounts.WithoutRecovery
 // turns this off.
 func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...RequestOption) (*Invitation, error) {
@@ -327,7 +330,8 @@ func (s *Service) find(ctx context.Context, req *CreateRequest, opts []RequestOp
 	return best, nil
 }
 
-// Get returns the organization invitation with the given UUID (operation 19).
+// Get returns the organization invitation with the given UUID (GET
+// accounts/invite/{uuid}/).
 func (s *Service) Get(ctx context.Context, uuid string, reqOpts ...RequestOption) (*Invitation, error) {
 	if err := validate.UUID("uuid", uuid); err != nil {
 		return nil, err
@@ -335,10 +339,10 @@ func (s *Service) Get(ctx context.Context, uuid string, reqOpts ...RequestOption
 	return core.Call[Invitation](ctx, s.c, "GET", endpoints.Invite(uuid), nil, reqOpts)
 }
 
-// Resend sends the organization invitation with the given UUID again
-// (operation 20) and returns it as it is afterwards. It is never repeated
-// after a failure that may have reached the server (that would send the
-// invitation twice); such an error matches accounts.ErrMayHaveActed.
+// Resend sends the organization invitation with the given UUID again (POST
+// accounts/invite/{uuid}/) and returns it as it is afterwards. It is never
+// repeated after a failure that may have reached the server (that would send
+// the invitation twice); such an error matches accounts.ErrMayHaveActed.
 func (s *Service) Resend(ctx context.Context, uuid string, reqOpts ...RequestOption) (*Invitation, error) {
 	if err := validate.UUID("uuid", uuid); err != nil {
 		return nil, err
@@ -346,8 +350,8 @@ func (s *Service) Resend(ctx context.Context, uuid string, reqOpts ...RequestOpt
 	return once.Call[Invitation](ctx, s.c, 20, "POST", endpoints.Invite(uuid), nil, reqOpts)
 }
 
-// Revoke withdraws the organization invitation with the given UUID (operation
-// 21); the invitee can no longer accept it.
+// Revoke withdraws the organization invitation with the given UUID (DELETE
+// accounts/invite/{uuid}/); the invitee can no longer accept it.
 func (s *Service) Revoke(ctx context.Context, uuid string, reqOpts ...RequestOption) error {
 	if err := validate.UUID("uuid", uuid); err != nil {
 		return err

@@ -1,5 +1,6 @@
-// Package organizations manages organizations (operations 23 to 29): list,
-// create, read, update, delete, and increment an organization's usage.
+// Package organizations manages organizations (accounts/organizations/ and
+// accounts/organizations/{uuid}/): list, create, read, update, delete, and
+// increment an organization's usage.
 //
 // Use it through accounts.Client.Organizations:
 //
@@ -189,14 +190,14 @@ func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...Request
 	return pagination.All[Organization](ctx, s.spec(opts, reqOpts))
 }
 
-// Create creates an organization (operation 24).
+// Create creates an organization (POST accounts/organizations/).
 //
-// When the answer is lost after the request may have reached the server (a
-// 500, a proxy's 502 or 504, a connection cut), Create looks the organization
-// up by its slug (operation 23, filtered by slug). One with req's slug and name
-// is the result, with Recovered set; none, and it is created again; one with
-// the slug and another name is an *accounts.RecoveryError, as is a failed
-// lookup. accounts.WithoutRecovery turns the lookup off.
+// When the answer is lost after the request may have reached the server (a 500,
+// a proxy's 502 or 504, a connection cut), Create looks the organization up by
+// its slug (GET accounts/organizations/, filtered by slug). One with req's slug
+// and name is the result, with Recovered set; none, and it is created again;
+// one with the slug and another name is an *accounts.RecoveryError, as is a
+// failed lookup. accounts.WithoutRecovery turns the lookup off.
 func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...RequestOption) (*Organization, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
@@ -236,7 +237,8 @@ func (s *Service) find(ctx context.Context, req *CreateRequest, opts []RequestOp
 	return nil, nil
 }
 
-// Get returns the organization with the given UUID (operation 25).
+// Get returns the organization with the given UUID (GET
+// accounts/organizations/{uuid}/).
 func (s *Service) Get(ctx context.Context, uuid string, reqOpts ...RequestOption) (*Organization, error) {
 	if err := validate.UUID("uuid", uuid); err != nil {
 		return nil, err
@@ -244,7 +246,8 @@ func (s *Service) Get(ctx context.Context, uuid string, reqOpts ...RequestOption
 	return s.send(ctx, "GET", endpoints.Organization(uuid), nil, reqOpts)
 }
 
-// Update replaces the name and slug of an organization (operation 26, PUT).
+// Update replaces the name and slug of an organization (PUT
+// accounts/organizations/{uuid}/).
 func (s *Service) Update(ctx context.Context, uuid string, req *UpdateRequest, reqOpts ...RequestOption) (*Organization, error) {
 	if err := errors.Join(validate.UUID("uuid", uuid), req.Validate()); err != nil {
 		return nil, err
@@ -252,7 +255,8 @@ func (s *Service) Update(ctx context.Context, uuid string, req *UpdateRequest, r
 	return once.Call[Organization](ctx, s.c, 26, "PUT", endpoints.Organization(uuid), req, reqOpts)
 }
 
-// Patch changes the fields of req that are set (operation 27, PATCH).
+// Patch changes the fields of req that are set (PATCH
+// accounts/organizations/{uuid}/).
 func (s *Service) Patch(ctx context.Context, uuid string, req *PatchRequest, reqOpts ...RequestOption) (*Organization, error) {
 	if err := errors.Join(validate.UUID("uuid", uuid), req.Validate()); err != nil {
 		return nil, err
@@ -263,7 +267,7 @@ func (s *Service) Patch(ctx context.Context, uuid string, req *PatchRequest, req
 	return once.Call[Organization](ctx, s.c, 27, "PATCH", endpoints.Organization(uuid), req, reqOpts)
 }
 
-// Delete deletes an organization (operation 28).
+// Delete deletes an organization (DELETE accounts/organizations/{uuid}/).
 func (s *Service) Delete(ctx context.Context, uuid string, reqOpts ...RequestOption) error {
 	if err := validate.UUID("uuid", uuid); err != nil {
 		return err
@@ -271,9 +275,10 @@ func (s *Service) Delete(ctx context.Context, uuid string, reqOpts ...RequestOpt
 	return once.Do(ctx, s.c, 28, "DELETE", endpoints.Organization(uuid), reqOpts)
 }
 
-// Increment adds usage to an organization's usage (operation 29) and returns
-// the usage afterwards. usage must be positive. The server refuses an
-// increment past the organization's limit unless the limit is overridden.
+// Increment adds usage to an organization's usage (POST
+// accounts/organizations/{uuid}/increment/) and returns the usage afterwards.
+// usage must be positive. The server refuses an increment past the
+// organization's limit unless the limit is overridden.
 //
 // Increment is a POST: a failed attempt is retried only when the server said
 // it did nothing (429, or 503 with Retry-After) or the connection failed

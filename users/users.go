@@ -1,7 +1,8 @@
-// Package users manages the users of the current workspace or organization:
-// the current user's profile (operations 9 and 10), the user list in both of
-// the API's shapes (operation 8), and creating, reading, updating and deleting
-// users by UUID (operations 31 to 35).
+// Package users manages the users of the current workspace or organization: the
+// current user's profile (GET accounts/users/me/, and the deprecated GET
+// accounts/user/), the user list in both of the API's shapes (GET
+// accounts/users/), and creating (POST accounts/users/), reading, updating and
+// deleting users by UUID (accounts/users/{uuid}/).
 //
 // Use it through accounts.Client.Users:
 //
@@ -324,13 +325,13 @@ func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...Request
 	return pagination.All[User](ctx, s.spec(opts, reqOpts))
 }
 
-// Me returns the authenticated user's profile (operation 9).
+// Me returns the authenticated user's profile (GET accounts/users/me/).
 func (s *Service) Me(ctx context.Context, reqOpts ...RequestOption) (*User, error) {
 	return core.Call[User](ctx, s.c, "GET", endpoints.UsersMe, nil, reqOpts)
 }
 
-// Current returns the authenticated user's profile through the API's older
-// path (operation 10).
+// Current returns the authenticated user's profile through the API's older path
+// (GET accounts/user/).
 //
 // Deprecated: The API deprecates this call; use Me, which returns the same
 // profile.
@@ -338,11 +339,11 @@ func (s *Service) Current(ctx context.Context, reqOpts ...RequestOption) (*User,
 	return core.Call[User](ctx, s.c, "GET", endpoints.CurrentUserLegacy, nil, reqOpts)
 }
 
-// Create creates a user (operation 31).
+// Create creates a user (POST accounts/users/).
 //
-// When the answer is lost after the request may have reached the server (a
-// 500, a proxy's 502 or 504, a connection cut), Create looks the user up by
-// email (operation 8, searching for the address). A user with that email and
+// When the answer is lost after the request may have reached the server (a 500,
+// a proxy's 502 or 504, a connection cut), Create looks the user up by email
+// (GET accounts/users/, searching for the address). A user with that email and
 // every other field req sets is the result, with Recovered set; none, and the
 // user is created again; a user with that email and other values is an
 // *accounts.RecoveryError, as is a failed lookup. A request without an email
@@ -410,7 +411,7 @@ func sameGroups(a, b []int) bool {
 	return slices.Equal(a, b)
 }
 
-// Get returns the user with the given UUID (operation 32).
+// Get returns the user with the given UUID (GET accounts/users/{uuid}/).
 func (s *Service) Get(ctx context.Context, uuid string, reqOpts ...RequestOption) (*User, error) {
 	if err := validate.UUID("uuid", uuid); err != nil {
 		return nil, err
@@ -418,8 +419,8 @@ func (s *Service) Get(ctx context.Context, uuid string, reqOpts ...RequestOption
 	return core.Call[User](ctx, s.c, "GET", endpoints.User(uuid), nil, reqOpts)
 }
 
-// Update replaces a user's fields (operation 33, PUT); see UpdateRequest for
-// what is sent.
+// Update replaces a user's fields (PUT accounts/users/{uuid}/); see
+// UpdateRequest for what is sent.
 func (s *Service) Update(ctx context.Context, uuid string, req *UpdateRequest, reqOpts ...RequestOption) (*User, error) {
 	if err := errors.Join(validate.UUID("uuid", uuid), req.Validate()); err != nil {
 		return nil, err
@@ -431,8 +432,8 @@ func (s *Service) Update(ctx context.Context, uuid string, req *UpdateRequest, r
 	return once.Call[User](ctx, s.c, 33, "PUT", endpoints.User(uuid), &body, reqOpts)
 }
 
-// Patch changes the fields of req that are set (operation 34, PATCH). A nil
-// req sends an empty object, changing nothing.
+// Patch changes the fields of req that are set (PATCH accounts/users/{uuid}/).
+// A nil req sends an empty object, changing nothing.
 func (s *Service) Patch(ctx context.Context, uuid string, req *PatchRequest, reqOpts ...RequestOption) (*User, error) {
 	if err := errors.Join(validate.UUID("uuid", uuid), req.Validate()); err != nil {
 		return nil, err
@@ -450,8 +451,8 @@ func (s *Service) Patch(ctx context.Context, uuid string, req *PatchRequest, req
 	return once.Call[User](ctx, s.c, 34, "PATCH", endpoints.User(uuid), &body, reqOpts)
 }
 
-// Delete deletes a user (operation 35). The API suggests deactivating a user
-// (Patch with IsActive false) rather than deleting it.
+// Delete deletes a user (DELETE accounts/users/{uuid}/). The API suggests
+// deactivating a user (Patch with IsActive false) rather than deleting it.
 func (s *Service) Delete(ctx context.Context, uuid string, reqOpts ...RequestOption) error {
 	if err := validate.UUID("uuid", uuid); err != nil {
 		return err

@@ -170,9 +170,10 @@ func (s *Service) AllMemberships(ctx context.Context, opts *MembershipListOption
 }
 
 // Switch makes the workspace with the given id the user's active workspace
-// (operation 12). Take the id from Workspace.WorkspaceID or
-// Membership.WorkspaceID. Switching again changes nothing, so Switch is
-// retried after a failure that may have reached the server.
+// (POST accounts/users/me/switch-workspace/). Take the id from
+// Workspace.WorkspaceID or Membership.WorkspaceID. Switching again changes
+// nothing, so Switch is retried after a failure that may have reached the
+// server.
 func (s *Service) Switch(ctx context.Context, companyID int, reqOpts ...RequestOption) (*SwitchResult, error) {
 	if err := validate.Positive("company_id", companyID); err != nil {
 		return nil, err

@@ -127,3 +127,14 @@ func (s *Server) portal(w http.ResponseWriter, _ *http.Request, u *user, _ strin
 	}
 	w.WriteHeader(http.StatusOK)
 }
+
+// accountHandlers are the handlers of the analysts, the groups, the login URL and the portal, by operation
+// number (endpoints.Operations); server.go joins them into handlers.
+var accountHandlers = map[int]handler{
+	13: (*Server).listAnalysts,        // GET accounts/analysts/
+	14: (*Server).currentAnalyst,      // GET accounts/analysts/current/
+	15: (*Server).patchCurrentAnalyst, // PATCH accounts/analysts/current/
+	16: (*Server).listGroups,          // GET accounts/groups/
+	22: (*Server).loginURL,            // POST accounts/login_url/
+	30: (*Server).portal,              // GET accounts/portal/
+}

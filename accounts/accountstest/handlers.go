@@ -348,3 +348,15 @@ func drfInt(v any) (int, bool) {
 	}
 	return 0, false
 }
+
+// workspaceHandlers are the handlers of the countries, the user configuration and the workspaces, by operation
+// number (endpoints.Operations); server.go joins them into handlers.
+var workspaceHandlers = map[int]handler{
+	1:  (*Server).listCountries,   // GET accounts/countries
+	2:  (*Server).getCountry,      // GET accounts/countries/{id}
+	3:  (*Server).getUserConfig,   // GET accounts/user-config
+	4:  (*Server).patchUserConfig, // PATCH accounts/user-config
+	5:  (*Server).listWorkspaces,  // GET accounts/workspaces
+	11: (*Server).listMemberships, // GET accounts/users/me/workspaces/
+	12: (*Server).switchWorkspace, // POST accounts/users/me/switch-workspace/
+}

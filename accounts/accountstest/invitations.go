@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/coolset-go/sdk/internal/endpoints"
 )
 
 // InvitationValidity is how long an organization invitation stays valid after
@@ -313,7 +311,14 @@ func (s *Server) revokeInvite(w http.ResponseWriter, _ *http.Request, _ *user, i
 	})
 }
 
-var invitationIDRoutes = []idRoute{
-	{strings.TrimSuffix(endpoints.Invitation("x"), "x/"), "/", route{"GET": (*Server).invitationStatus}},
-	{strings.TrimSuffix(endpoints.Invite("x"), "x/"), "/", route{"GET": (*Server).getInvite, "POST": (*Server).resendInvite, "DELETE": (*Server).revokeInvite}},
+// invitationHandlers are the handlers of both kinds of invitation, by operation
+// number (endpoints.Operations); server.go joins them into handlers.
+var invitationHandlers = map[int]handler{
+	6:  (*Server).sendInvitation,   // POST accounts/invitations/
+	7:  (*Server).invitationStatus, // GET accounts/invitations/{id}/
+	17: (*Server).listInvites,      // GET accounts/invite/
+	18: (*Server).createInvite,     // POST accounts/invite/
+	19: (*Server).getInvite,        // GET accounts/invite/{uuid}/
+	20: (*Server).resendInvite,     // POST accounts/invite/{uuid}/
+	21: (*Server).revokeInvite,     // DELETE accounts/invite/{uuid}/
 }

@@ -9,8 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/coolset-go/sdk/internal/endpoints"
 )
 
 // Organization is one organization (seed 002) and its usage counter.
@@ -74,14 +72,6 @@ func (s *Server) Organizations() []Organization {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.orgs)
-}
-
-var organizationIDRoutes = []idRoute{
-	{strings.TrimSuffix(endpoints.Organization("x"), "x/"), "/", route{
-		"GET": (*Server).getOrganization, "PUT": (*Server).putOrganization,
-		"PATCH": (*Server).patchOrganization, "DELETE": (*Server).deleteOrganization,
-	}},
-	{strings.TrimSuffix(endpoints.OrganizationIncrement("x"), "x/increment/"), "/increment/", route{"POST": (*Server).incrementOrganization}},
 }
 
 // canManage reports whether u may create, change or delete organizations:
@@ -303,4 +293,16 @@ func (s *Server) incrementOrganization(w http.ResponseWriter, r *http.Request, _
 		o.Usage += n
 		return reply{http.StatusOK, map[string]any{"limit": o.Limit, "usage": o.Usage, "remaining": o.Limit - o.Usage, "overriden": o.Overridden}}
 	})
+}
+
+// organizationHandlers are the handlers of the organizations, by operation
+// number (endpoints.Operations); server.go joins them into handlers.
+var organizationHandlers = map[int]handler{
+	23: (*Server).listOrganizations,     // GET accounts/organizations/
+	24: (*Server).createOrganization,    // POST accounts/organizations/
+	25: (*Server).getOrganization,       // GET accounts/organizations/{uuid}/
+	26: (*Server).putOrganization,       // PUT accounts/organizations/{uuid}/
+	27: (*Server).patchOrganization,     // PATCH accounts/organizations/{uuid}/
+	28: (*Server).deleteOrganization,    // DELETE accounts/organizations/{uuid}/
+	29: (*Server).incrementOrganization, // POST accounts/organizations/{uuid}/increment/
 }

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/coolset-go/sdk/internal/endpoints"
 )
 
 // Auth groups (roles) of the server, the ids the API's auth_group and groups
@@ -574,8 +572,15 @@ func (s *Server) deleteUser(w http.ResponseWriter, _ *http.Request, u *user, id 
 	})
 }
 
-var userIDRoutes = []idRoute{
-	{strings.TrimSuffix(endpoints.User("x"), "x/"), "/", route{
-		"GET": (*Server).getUser, "PUT": (*Server).changeUser, "PATCH": (*Server).changeUser, "DELETE": (*Server).deleteUser,
-	}},
+// userHandlers are the handlers of the users, by operation
+// number (endpoints.Operations); server.go joins them into handlers.
+var userHandlers = map[int]handler{
+	8:  (*Server).listUsers,  // GET accounts/users/
+	9:  (*Server).getMe,      // GET accounts/users/me/
+	10: (*Server).getMe,      // GET accounts/user/
+	31: (*Server).createUser, // POST accounts/users/
+	32: (*Server).getUser,    // GET accounts/users/{uuid}/
+	33: (*Server).changeUser, // PUT accounts/users/{uuid}/
+	34: (*Server).changeUser, // PATCH accounts/users/{uuid}/
+	35: (*Server).deleteUser, // DELETE accounts/users/{uuid}/
 }

@@ -3,13 +3,13 @@ package accountstest
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -228,39 +228,30 @@ func (s *Server) Requests() []Request {
 	return slices.Clone(s.requests)
 }
 
-// route is one path of the API with a handler per method.
-type route map[string]func(s *Server, w http.ResponseWriter, r *http.Request, u *user, id string)
+// handler answers one operation; id is the identifier of the request's path,
+// unescaped, or "" for a path without one.
+type handler func(s *Server, w http.ResponseWriter, r *http.Request, u *user, id string)
 
-// routes maps exact paths (relative to /api/) to their handlers.
-var routes = map[string]route{
-	endpoints.Countries:         {"GET": (*Server).listCountries},
-	endpoints.UserConfig:        {"GET": (*Server).getUserConfig, "PATCH": (*Server).patchUserConfig},
-	endpoints.Workspaces:        {"GET": (*Server).listWorkspaces},
-	endpoints.MyWorkspaces:      {"GET": (*Server).listMemberships},
-	endpoints.SwitchWorkspace:   {"POST": (*Server).switchWorkspace},
-	endpoints.Organizations:     {"GET": (*Server).listOrganizations, "POST": (*Server).createOrganization},
-	endpoints.Users:             {"GET": (*Server).listUsers, "POST": (*Server).createUser},
-	endpoints.UsersMe:           {"GET": (*Server).getMe},
-	endpoints.CurrentUserLegacy: {"GET": (*Server).getMe},
-	endpoints.Invitations:       {"POST": (*Server).sendInvitation},
-	endpoints.Invites:           {"GET": (*Server).listInvites, "POST": (*Server).createInvite},
-	endpoints.Analysts:          {"GET": (*Server).listAnalysts},
-	endpoints.CurrentAnalyst:    {"GET": (*Server).currentAnalyst, "PATCH": (*Server).patchCurrentAnalyst},
-	endpoints.Groups:            {"GET": (*Server).listGroups},
-	endpoints.LoginURL:          {"POST": (*Server).loginURL},
-	endpoints.Portal:            {"GET": (*Server).portal},
+// handlers answers each operation of endpoints.Operations, by its number: the
+// server routes by that table. Each file of handlers lists its own, next to
+// them; TestEveryOperationHasAHandler fails when an operation of the table
+// lacks one, and a number listed twice stops the package at start.
+var handlers = joinHandlers(workspaceHandlers, accountHandlers, invitationHandlers, organizationHandlers, userHandlers)
+
+// joinHandlers joins maps of handlers, panicking on an operation number
+// listed twice.
+func joinHandlers(parts ...map[int]handler) map[int]handler {
+	all := map[int]handler{}
+	for _, part := range parts {
+		for n, h := range part {
+			if all[n] != nil {
+				panic(fmt.Sprintf("accountstest: two handlers for operation %d", n))
+			}
+			all[n] = h
+		}
+	}
+	return all
 }
-
-// idRoute is a path with one identifier segment: prefix + id + suffix.
-type idRoute struct {
-	prefix, suffix string
-	route          route
-}
-
-// idRoutes are the paths with an identifier.
-var idRoutes = slices.Concat([]idRoute{
-	{strings.TrimSuffix(endpoints.Country("x"), "x"), "", route{"GET": (*Server).getCountry}},
-}, organizationIDRoutes, userIDRoutes, invitationIDRoutes)
 
 // withLock runs f holding s.mu. The unlock is deferred, so a panic in f
 // cannot leave the lock held and every later request waiting for it.
@@ -354,15 +345,15 @@ func (g *guardedWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 // Unwrap is for http.ResponseController.
 func (g *guardedWriter) Unwrap() http.ResponseWriter { return g.ResponseWriter }
 
-// handle routes one request to its operation.
+// handle routes one request to its operation (endpoints.Operations).
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	rel, ok := strings.CutPrefix(r.URL.EscapedPath(), "/api/")
 	if !ok {
 		notFoundPage(w)
 		return
 	}
-	rt, id, found := match(rel)
-	if !found {
+	ops, id := endpoints.AtPath(rel)
+	if len(ops) == 0 {
 		notFoundPage(w)
 		return
 	}
@@ -370,41 +361,23 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	h := rt[r.Method]
-	if h == nil {
-		allowed := make([]string, 0, len(rt))
-		for m := range rt {
-			allowed = append(allowed, m)
+	allowed := make([]string, 0, len(ops))
+	for _, op := range ops {
+		if op.Method != r.Method {
+			allowed = append(allowed, op.Method)
+			continue
 		}
-		slices.Sort(allowed)
-		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		writeJSON(w, http.StatusMethodNotAllowed, detail(`Method "`+r.Method+`" not allowed.`))
+		h := handlers[op.N]
+		if h == nil {
+			notFoundPage(w) // an operation without a handler: no view serves it
+			return
+		}
+		h(s, w, r, u, id)
 		return
 	}
-	h(s, w, r, u, id)
-}
-
-// match finds the route of a path relative to /api/.
-func match(rel string) (route, string, bool) {
-	if rt, ok := routes[rel]; ok {
-		return rt, "", true
-	}
-	for _, ir := range idRoutes {
-		rest, ok := strings.CutPrefix(rel, ir.prefix)
-		if !ok {
-			continue
-		}
-		seg, ok := strings.CutSuffix(rest, ir.suffix)
-		if !ok || seg == "" || strings.Contains(seg, "/") {
-			continue
-		}
-		id, err := url.PathUnescape(seg)
-		if err != nil {
-			continue
-		}
-		return ir.route, id, true
-	}
-	return nil, "", false
+	slices.Sort(allowed)
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
+	writeJSON(w, http.StatusMethodNotAllowed, detail(`Method "`+r.Method+`" not allowed.`))
 }
 
 // authenticate finds the request's user, or answers 401 and returns nil.

@@ -3,9 +3,11 @@
 // Every path is relative to the client's base URL (which ends in "/"), and is
 // written exactly as the server routes it: some operations have a trailing slash
 // and some do not. Paths marked "chosen" (here and in docs/OPERATIONS.md, the
-// table of every operation generated from these paths) were not given by the
+// table of every operation generated from Operations) were not given by the
 // source documents; a correction to any path is a one-line change here. The SDK
-// services and the accountstest server both read this table.
+// services call the constants and functions; Operations, the table of every
+// operation built from them, is what the accountstest server routes by and what
+// the documentation, contract and canary tests read.
 //
 // Functions that take an identifier escape it as one path segment, so an id such
 // as "../x" can never change which resource is addressed.
@@ -38,6 +40,49 @@ const (
 	userPrefix           = Users
 	organizationIncrease = "/increment/"
 )
+
+// Operations is every operation of the API, by number: the one table the
+// SDK's documentation (docs/OPERATIONS.md), its fake server (accountstest),
+// its contract test (openapi.yaml), its canary test and internal/once (Kind,
+// for the writes) read. Adding an operation starts with a line here;
+// CONTRIBUTING.md has the rest.
+var Operations = []Operation{
+	{N: 1, Method: "GET", Path: Countries, Calls: calls("Countries.List", "Countries.All")},
+	{N: 2, Method: "GET", Path: template(Country, "id"), Calls: calls("Countries.Get")},
+	{N: 3, Method: "GET", Path: UserConfig, Calls: calls("UserConfig.Get")},
+	{N: 4, Method: "PATCH", Path: UserConfig, Calls: calls("UserConfig.Patch"), Kind: Repeat, How: "sets the given fields again"},
+	{N: 5, Method: "GET", Path: Workspaces, Calls: calls("Workspaces.List", "Workspaces.All")},
+	{N: 6, Method: "POST", Path: Invitations, Calls: calls("Invitations.Send"), Chosen: true, Kind: Recover, How: `sent again; the server's "already pending" refusal proves the first arrived (no id: the API gave none)`},
+	{N: 7, Method: "GET", Path: template(Invitation, "id"), Calls: calls("Invitations.Status"), Chosen: true},
+	{N: 8, Method: "GET", Path: Users, Calls: calls("Users.List", "Users.All"), Note: "two answer shapes"},
+	{N: 9, Method: "GET", Path: UsersMe, Calls: calls("Users.Me")},
+	{N: 10, Method: "GET", Path: CurrentUserLegacy, Calls: calls("Users.Current"), Chosen: true, Note: "deprecated: use `GET " + UsersMe + "`"},
+	{N: 11, Method: "GET", Path: MyWorkspaces, Calls: calls("Workspaces.ListMemberships", "Workspaces.AllMemberships"), Chosen: true},
+	{N: 12, Method: "POST", Path: SwitchWorkspace, Calls: calls("Workspaces.Switch"), Chosen: true, Kind: Repeat, How: "switches to the same workspace again"},
+	{N: 13, Method: "GET", Path: Analysts, Calls: calls("Analysts.List", "Analysts.All")},
+	{N: 14, Method: "GET", Path: CurrentAnalyst, Calls: calls("Analysts.Current")},
+	{N: 15, Method: "PATCH", Path: CurrentAnalyst, Calls: calls("Analysts.PatchCurrent"), Kind: Repeat, How: "sets the given fields again"},
+	{N: 16, Method: "GET", Path: Groups, Calls: calls("Groups.List", "Groups.All")},
+	{N: 17, Method: "GET", Path: Invites, Calls: calls("Invitations.List", "Invitations.All")},
+	{N: 18, Method: "POST", Path: Invites, Calls: calls("Invitations.Create"), Kind: Recover, How: "looked up among the organization's invitations by invitee identifier and role"},
+	{N: 19, Method: "GET", Path: template(Invite, "uuid"), Calls: calls("Invitations.Get")},
+	{N: 20, Method: "POST", Path: template(Invite, "uuid"), Calls: calls("Invitations.Resend"), Kind: Never, How: "would send the invitation twice"},
+	{N: 21, Method: "DELETE", Path: template(Invite, "uuid"), Calls: calls("Invitations.Revoke"), Kind: Repeat, How: "revoked again; 404 after a retry is success"},
+	{N: 22, Method: "POST", Path: LoginURL, Calls: calls("LoginURL"), Kind: Repeat, How: "asks for the login URL again"},
+	{N: 23, Method: "GET", Path: Organizations, Calls: calls("Organizations.List", "Organizations.All")},
+	{N: 24, Method: "POST", Path: Organizations, Calls: calls("Organizations.Create"), Kind: Recover, How: "looked up by slug"},
+	{N: 25, Method: "GET", Path: template(Organization, "uuid"), Calls: calls("Organizations.Get")},
+	{N: 26, Method: "PUT", Path: template(Organization, "uuid"), Calls: calls("Organizations.Update"), Kind: Repeat, How: "replaces with the same fields again"},
+	{N: 27, Method: "PATCH", Path: template(Organization, "uuid"), Calls: calls("Organizations.Patch"), Kind: Repeat, How: "sets the given fields again"},
+	{N: 28, Method: "DELETE", Path: template(Organization, "uuid"), Calls: calls("Organizations.Delete"), Kind: Repeat, How: "deleted again; 404 after a retry is success"},
+	{N: 29, Method: "POST", Path: template(OrganizationIncrement, "uuid"), Calls: calls("Organizations.Increment"), Kind: Never, How: "would count the usage twice"},
+	{N: 30, Method: "GET", Path: Portal, Calls: calls("Portal"), Note: "a redirect is reported, not followed"},
+	{N: 31, Method: "POST", Path: Users, Calls: calls("Users.Create"), Kind: Recover, How: "looked up by email (a user created without an email cannot be recovered)"},
+	{N: 32, Method: "GET", Path: template(User, "uuid"), Calls: calls("Users.Get")},
+	{N: 33, Method: "PUT", Path: template(User, "uuid"), Calls: calls("Users.Update"), Kind: Repeat, How: "replaces with the same fields again"},
+	{N: 34, Method: "PATCH", Path: template(User, "uuid"), Calls: calls("Users.Patch"), Kind: Repeat, How: "sets the given fields again"},
+	{N: 35, Method: "DELETE", Path: template(User, "uuid"), Calls: calls("Users.Delete"), Kind: Repeat, How: "deleted again; 404 after a retry is success"},
+}
 
 // Country is the path of one country (op 2).
 func Country(id string) string { return countryPrefix + segment(id) }

@@ -5,8 +5,9 @@
 // A write's answer can be lost after the server acted: a proxy gives up on the
 // upstream (502, 504) after the application committed, or the connection
 // breaks after the request was written. Each write of the API is one of three
-// kinds, and Table says which (the README's Retries section and
-// docs/OPERATIONS.md list it):
+// kinds, and the API's operation table (endpoints.Operations, which Table
+// reads) says which (the README's Retries section and docs/OPERATIONS.md list
+// it):
 //
 //   - Repeat: sending it again changes nothing (PUT, DELETE, a PATCH of plain
 //     fields, switching workspace, asking for the login URL), so it is
@@ -29,34 +30,23 @@ import (
 	"log/slog"
 
 	"github.com/coolset-go/sdk/internal/core"
+	"github.com/coolset-go/sdk/internal/endpoints"
 	"github.com/coolset-go/sdk/internal/requestconfig"
 )
 
-// Kind is what the SDK does after a write's answer is lost.
-type Kind int
+// Kind is what the SDK does after a write's answer is lost. Each write's
+// kind is in the API's operation table, endpoints.Operations.
+type Kind = endpoints.Kind
 
 // The kinds of write.
 const (
 	// Repeat is a write whose repetition changes nothing: it is retried.
-	Repeat Kind = iota + 1
+	Repeat = endpoints.Repeat
 	// Recover is a create: it is looked up, then sent again if absent.
-	Recover
+	Recover = endpoints.Recover
 	// Never is a write whose repetition would act twice: never repeated.
-	Never
+	Never = endpoints.Never
 )
-
-// String names the kind as the README's table does.
-func (k Kind) String() string {
-	switch k {
-	case Repeat:
-		return "retried"
-	case Recover:
-		return "recovered"
-	case Never:
-		return "never repeated"
-	}
-	return "unknown"
-}
 
 // Write is one write operation of the API and what the SDK does when its
 // answer is lost.
@@ -69,26 +59,20 @@ type Write struct {
 	How string
 }
 
-// Table is every write operation of the API, by operation number: the one
-// place that says which call is which.
-var Table = []Write{
-	{4, Repeat, "sets the given fields again"},
-	{6, Recover, `sent again; the server's "already pending" refusal proves the first arrived (no id: the API gave none)`},
-	{12, Repeat, "switches to the same workspace again"},
-	{15, Repeat, "sets the given fields again"},
-	{18, Recover, "looked up among the organization's invitations by invitee identifier and role"},
-	{20, Never, "would send the invitation twice"},
-	{21, Repeat, "revoked again; 404 after a retry is success"},
-	{22, Repeat, "asks for the login URL again"},
-	{24, Recover, "looked up by slug"},
-	{26, Repeat, "replaces with the same fields again"},
-	{27, Repeat, "sets the given fields again"},
-	{28, Repeat, "deleted again; 404 after a retry is success"},
-	{29, Never, "would count the usage twice"},
-	{31, Recover, "looked up by email (a user created without an email cannot be recovered)"},
-	{33, Repeat, "replaces with the same fields again"},
-	{34, Repeat, "sets the given fields again"},
-	{35, Repeat, "deleted again; 404 after a retry is success"},
+// Table is every write operation of the API, by operation number: the
+// writes of endpoints.Operations, the one place that says which call is
+// which.
+var Table = writes()
+
+// writes returns the operations of endpoints.Operations that have a kind.
+func writes() []Write {
+	var t []Write
+	for _, op := range endpoints.Operations {
+		if op.Kind != 0 {
+			t = append(t, Write{Op: op.N, Kind: op.Kind, How: op.How})
+		}
+	}
+	return t
 }
 
 // Of returns the kind of write operation op, or 0 for an operation that is
