@@ -211,11 +211,11 @@ var writeCalls = map[int]func(c *accounts.Client) error{
 	35: func(c *accounts.Client) error { return c.Users.Delete(context.Background(), orgUUID) },
 }
 
-// TestEveryWriteBehavesAsTheTableSays: the table in internal/once lists every
-// write operation (every operation that is not a GET) and nothing else, and
-// each call does what its row says when its first answer is a proxy's 502:
-// a Repeat is sent again and succeeds, a Never is not and says the server
-// may have acted, a Recover looks before sending again.
+// TestEveryWriteBehavesAsTheTableSays: every write operation of the
+// operation table has a kind, and each call does what its row says when its
+// first answer is a proxy's 502: a Repeat is sent again and succeeds, a Never
+// is not and says the server may have acted, a Recover looks before sending
+// again.
 func TestEveryWriteBehavesAsTheTableSays(t *testing.T) {
 	writes := map[int]string{}
 	for _, op := range endpoints.Operations {

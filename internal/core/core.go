@@ -251,7 +251,7 @@ type Request struct {
 	// following it.
 	NoRedirect bool
 	// Idempotent marks a POST or PATCH whose repetition changes nothing (see
-	// internal/once's table): it is retried after a failure that may have
+	// the operation table in internal/endpoints): it is retried after a failure that may have
 	// reached the server, as a GET, PUT or DELETE is.
 	Idempotent bool
 }
