@@ -125,9 +125,14 @@ func newAttempt(parent context.Context, timeout time.Duration, cause error) *att
 		s.timer.Reset(timeout)
 	}
 	if parent.Done() != nil {
-		// If the parent is already done, onParent runs at once in its own
-		// goroutine and waits for mu.
 		s.stopParent = context.AfterFunc(parent, s.onParentFn)
+		// A parent already done makes the attempt done before it starts,
+		// not when onParent gets to run in its own goroutine (it will then
+		// find s.err set and do nothing).
+		if err := parent.Err(); err != nil {
+			s.err = err
+			close(s.done)
+		}
 	}
 	return a
 }

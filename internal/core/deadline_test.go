@@ -83,6 +83,18 @@ func TestAttemptParentCancelPropagates(t *testing.T) {
 	a.finish()
 }
 
+// TestAttemptOfACancelledParent: an attempt under a parent that is already
+// cancelled is done from the start, before anything is sent.
+func TestAttemptOfACancelledParent(t *testing.T) {
+	parent, cancel := context.WithCancel(context.Background())
+	cancel()
+	a := newAttempt(parent, time.Hour, &AttemptTimeoutError{After: time.Hour})
+	if !isClosed(a.Done()) || a.Err() != context.Canceled {
+		t.Errorf("Done closed %v, Err %v; want done at once with Canceled", isClosed(a.Done()), a.Err())
+	}
+	a.finish()
+}
+
 // TestAttemptDeadlineIsTheEarlier: Deadline is the parent's when it comes
 // sooner, the attempt's own otherwise.
 func TestAttemptDeadlineIsTheEarlier(t *testing.T) {
