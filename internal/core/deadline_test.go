@@ -3,9 +3,11 @@ package core
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 )
@@ -278,39 +280,66 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// TestTransportOverNetHTTP: through a real net/http transport, calls succeed
-// and reuse states, and a server that never answers hits the deadline.
+// TestTransportOverNetHTTP: through a real net/http transport, over HTTP/1.1
+// and HTTP/2, calls succeed one after another and concurrently, and a server
+// that never answers hits the deadline.
 func TestTransportOverNetHTTP(t *testing.T) {
-	hung := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/hang" {
-			select {
-			case <-hung:
-			case <-r.Context().Done():
+	for _, h2 := range []bool{false, true} {
+		t.Run(map[bool]string{false: "http1", true: "http2"}[h2], func(t *testing.T) {
+			hung := make(chan struct{})
+			srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/hang" {
+					select {
+					case <-hung:
+					case <-r.Context().Done():
+					}
+					return
+				}
+				io.WriteString(w, "ok")
+			}))
+			srv.EnableHTTP2 = h2
+			srv.StartTLS()
+			defer srv.Close()
+			defer close(hung)
+			base := srv.Client().Transport.(*http.Transport)
+			defer base.CloseIdleConnections()
+			tr := &transport{next: base, timeout: time.Hour, cause: &AttemptTimeoutError{After: time.Hour}}
+			hc := &http.Client{Transport: tr}
+			get := func() error {
+				resp, err := hc.Get(srv.URL)
+				if err != nil {
+					return err
+				}
+				defer resp.Body.Close()
+				if resp.ProtoMajor != map[bool]int{false: 1, true: 2}[h2] {
+					return fmt.Errorf("protocol %s", resp.Proto)
+				}
+				if b, err := io.ReadAll(resp.Body); err != nil || string(b) != "ok" {
+					return fmt.Errorf("body %q, %v", b, err)
+				}
+				return nil
 			}
-			return
-		}
-		io.WriteString(w, "ok")
-	}))
-	defer srv.Close()
-	defer close(hung)
-	base := &http.Transport{}
-	defer base.CloseIdleConnections()
-	tr := &transport{next: base, timeout: time.Hour, cause: &AttemptTimeoutError{After: time.Hour}}
-	hc := &http.Client{Transport: tr}
-	for range 20 {
-		resp, err := hc.Get(srv.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if b, err := io.ReadAll(resp.Body); err != nil || string(b) != "ok" {
-			t.Fatalf("body %q, %v", b, err)
-		}
-		resp.Body.Close()
-	}
-	tr.timeout, tr.cause = 10*time.Millisecond, &AttemptTimeoutError{After: 10 * time.Millisecond}
-	var te *AttemptTimeoutError
-	if _, err := hc.Get(srv.URL + "/hang"); !errors.As(err, &te) {
-		t.Errorf("a hung server: %v", err)
+			errs := make(chan error, 40)
+			for range 20 {
+				errs <- get()
+			}
+			var wg sync.WaitGroup
+			for range 20 {
+				wg.Add(1)
+				go func() { defer wg.Done(); errs <- get() }()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			tr.timeout, tr.cause = 10*time.Millisecond, &AttemptTimeoutError{After: 10 * time.Millisecond}
+			var te *AttemptTimeoutError
+			if _, err := hc.Get(srv.URL + "/hang"); !errors.As(err, &te) {
+				t.Errorf("a hung server: %v", err)
+			}
+		})
 	}
 }
