@@ -19,10 +19,8 @@
 package core
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -146,23 +144,28 @@ func New(cfg Config) (*Client, error) {
 // directly).
 //
 // The deadline is a context per attempt rather than http.Client.Timeout,
-// which costs a dozen allocations per request; an attempt whose caller's
-// deadline comes sooner needs none.
+// which costs a dozen allocations per request, and a context of the SDK's own
+// (see attempt, in deadline.go) rather than context.WithTimeoutCause, whose
+// timer, channel and child map it reuses from a pool. An attempt whose
+// caller's deadline comes sooner needs none.
 type transport struct {
 	next    http.RoundTripper
 	timeout time.Duration
 	cause   error // an *AttemptTimeoutError for timeout
 }
 
+// RoundTrip sends r under the attempt's deadline; the answer's body keeps the
+// deadline until it is closed.
 func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if dl, ok := r.Context().Deadline(); ok && time.Until(dl) <= t.timeout {
 		return t.next.RoundTrip(r)
 	}
-	ctx, cancel := context.WithTimeoutCause(r.Context(), t.timeout, t.cause)
-	resp, err := t.next.RoundTrip(r.WithContext(ctx))
+	a := newAttempt(r.Context(), t.timeout, t.cause)
+	resp, err := t.next.RoundTrip(r.WithContext(a))
 	if err != nil {
-		cancel()
-		if r.Context().Err() == nil && context.Cause(ctx) == t.cause {
+		timedOut := a.timedOut()
+		a.finish()
+		if timedOut && r.Context().Err() == nil {
 			return nil, t.cause
 		}
 		return nil, err
@@ -170,31 +173,9 @@ func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if resp.Body == nil {
 		resp.Body = http.NoBody // net/http does the same, after this layer
 	}
-	resp.Body = &cancelBody{ReadCloser: resp.Body, ctx: ctx, parent: r.Context(), cancel: cancel, cause: t.cause}
+	a.body = resp.Body
+	resp.Body = a
 	return resp, nil
-}
-
-// cancelBody ends an attempt's deadline when its body is closed, and reports
-// a read cut by the deadline as an AttemptTimeoutError.
-type cancelBody struct {
-	io.ReadCloser
-	ctx, parent context.Context
-	cancel      context.CancelFunc
-	cause       error
-}
-
-func (b *cancelBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if err != nil && err != io.EOF && b.parent.Err() == nil && context.Cause(b.ctx) == b.cause {
-		return n, b.cause
-	}
-	return n, err
-}
-
-func (b *cancelBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.cancel()
-	return err
 }
 
 // AttemptTimeoutError is an attempt that ran past its deadline (see
