@@ -5,17 +5,20 @@
 // Each call runs one retry loop, go-retryablehttp's, configured for that call
 // alone (see Do). Below it, the layers are:
 //
-//	http.Client (shared)        per-attempt deadline; redirects: same origin only
-//	  hiddenIdle                keeps retryablehttp from closing the whole pool
-//	    oauth2.Transport        sets Authorization from the token source
+//	http.Client (shared)        redirects: same origin only
+//	  transport                 per-attempt deadline (deadline.go); hides the
+//	                            pool from retryablehttp's CloseIdleConnections
+//	    oauth2.Transport        sets Authorization from a token source (a
+//	                            static key is a header set in Do instead)
 //	      base RoundTripper     the caller's, or a pooled *http.Transport
 //
 // The files hold one job each: do.go the call (Do) and its pooled state,
 // loop.go the retry loop's callbacks (deciding, waiting, logging, giving up),
 // retry.go the policy, handle.go turning an answer into the call's outcome,
 // answer.go reading bodies within their bound, errors.go the errors a call
-// returns, auth.go credentials and headers, redirect.go redirects,
-// sanitize.go what errors may quote, call.go the one-object call.
+// returns, deadline.go the per-attempt deadline, auth.go credentials and
+// headers, redirect.go redirects, sanitize.go what errors may quote, call.go
+// the one-object call; this file the Client, its transport and URLs.
 package core
 
 import (
