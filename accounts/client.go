@@ -12,6 +12,7 @@ import (
 
 	"github.com/coolset-go/sdk/countries"
 	"github.com/coolset-go/sdk/internal/core"
+	"github.com/coolset-go/sdk/internal/services"
 	"github.com/coolset-go/sdk/invitations"
 	"github.com/coolset-go/sdk/organizations"
 	"github.com/coolset-go/sdk/users"
@@ -122,12 +123,12 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("accounts: %w", err)
 	}
 	return &Client{
-		Countries:     countries.NewService(cc),
-		Workspaces:    workspaces.NewService(cc),
+		Countries:     services.New[countries.Service](cc),
+		Workspaces:    services.New[workspaces.Service](cc),
 		UserConfig:    &UserConfigService{c: cc},
-		Organizations: organizations.NewService(cc),
-		Users:         users.NewService(cc),
-		Invitations:   invitations.NewService(cc),
+		Organizations: services.New[organizations.Service](cc),
+		Users:         services.New[users.Service](cc),
+		Invitations:   services.New[invitations.Service](cc),
 		Analysts:      &AnalystsService{c: cc},
 		Groups:        &GroupsService{c: cc},
 		core:          cc,
