@@ -146,7 +146,7 @@ func TestInvitationsRefuseBadInput(t *testing.T) {
 		fields string
 		call   func(c *accounts.Client) error
 	}{
-		{"nil send", "email", func(c *accounts.Client) error {
+		{"nil send", "request", func(c *accounts.Client) error {
 			_, err := c.Invitations.Send(ctx, nil)
 			return err
 		}},
@@ -166,7 +166,7 @@ func TestInvitationsRefuseBadInput(t *testing.T) {
 			_, err := c.Invitations.Create(ctx, &invitations.CreateRequest{Role: "ADMIN"})
 			return err
 		}},
-		{"nil create", "invitee_identifier", func(c *accounts.Client) error {
+		{"nil create", "request", func(c *accounts.Client) error {
 			_, err := c.Invitations.Create(ctx, nil)
 			return err
 		}},

@@ -94,8 +94,12 @@ func TestOrganizationsRefuseBadInput(t *testing.T) {
 			_, err := c.Organizations.Create(ctx, &organizations.CreateRequest{Name: "n", Slug: "no spaces"})
 			return err
 		}},
-		{"nil create", "name", func(c *accounts.Client) error {
+		{"nil create", "request", func(c *accounts.Client) error {
 			_, err := c.Organizations.Create(ctx, nil)
+			return err
+		}},
+		{"nil update", "request", func(c *accounts.Client) error {
+			_, err := c.Organizations.Update(ctx, orgUUID, nil)
 			return err
 		}},
 		{"both bad on update", "name slug", func(c *accounts.Client) error {

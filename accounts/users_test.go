@@ -196,6 +196,10 @@ func TestUsersRefuseBadInput(t *testing.T) {
 			_, err := c.Users.Update(ctx, userUUID, &users.UpdateRequest{Email: "ana@example.com", FirstName: long, LastName: long})
 			return err
 		}},
+		{"nil create", "request", func(c *accounts.Client) error {
+			_, err := c.Users.Create(ctx, nil)
+			return err
+		}},
 		{"nil update", "request", func(c *accounts.Client) error {
 			_, err := c.Users.Update(ctx, userUUID, nil)
 			return err

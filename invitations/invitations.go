@@ -71,7 +71,7 @@ type SendRequest struct {
 // Validate checks the request without sending anything.
 func (r *SendRequest) Validate() error {
 	if r == nil {
-		return validate.NotEmpty("email", "")
+		return validate.RequiredRequest("email and auth_group are required")
 	}
 	return errors.Join(validate.Email("email", r.Email, MaxEmailLength), validate.Positive("auth_group", r.AuthGroup))
 }
@@ -189,7 +189,7 @@ type CreateRequest struct {
 // Validate checks the request without sending anything.
 func (r *CreateRequest) Validate() error {
 	if r == nil {
-		return validate.NotEmpty("invitee_identifier", "")
+		return validate.RequiredRequest("invitee_identifier is required")
 	}
 	return errors.Join(validate.NotEmpty("invitee_identifier", r.InviteeIdentifier), validate.Text("role", string(r.Role)))
 }

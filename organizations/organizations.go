@@ -111,7 +111,7 @@ type CreateRequest struct {
 // Validate checks the request without sending anything.
 func (r *CreateRequest) Validate() error {
 	if r == nil {
-		return validate.NotEmpty("name", "")
+		return validate.RequiredRequest("name and slug are required")
 	}
 	return validateNameSlug(r.Name, r.Slug)
 }
@@ -133,7 +133,7 @@ type UpdateRequest struct {
 // Validate checks the request without sending anything.
 func (r *UpdateRequest) Validate() error {
 	if r == nil {
-		return validate.NotEmpty("name", "")
+		return validate.RequiredRequest("name and slug are required")
 	}
 	return validateNameSlug(r.Name, r.Slug)
 }

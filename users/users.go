@@ -205,7 +205,7 @@ type CreateRequest struct {
 // Validate checks the request without sending anything.
 func (r *CreateRequest) Validate() error {
 	if r == nil {
-		return nil
+		return validate.RequiredRequest("pass &users.CreateRequest{} to create a user without sending any field")
 	}
 	var email *string
 	if r.Email != "" {
@@ -236,7 +236,7 @@ type UpdateRequest struct {
 // Validate checks the request without sending anything.
 func (r *UpdateRequest) Validate() error {
 	if r == nil {
-		return apierror.Invalid("request", "an update needs a request; use Patch to change nothing")
+		return validate.RequiredRequest("an update sends every field; use Patch to change some")
 	}
 	return validateFields(&r.Email, &r.FirstName, &r.LastName, r.Groups)
 }
@@ -350,13 +350,11 @@ func (s *Service) Current(ctx context.Context, reqOpts ...RequestOption) (*User,
 // user is created again; a user with that email and other values is an
 // *accounts.RecoveryError, as is a failed lookup. A request without an email
 // cannot be looked up: its error then matches accounts.ErrMayHaveActed.
-// accounts.WithoutRecovery turns the lookup off.
+// accounts.WithoutRecovery turns the lookup off. A nil req is refused before
+// sending (field "request"); &CreateRequest{} sends an empty object.
 func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...RequestOption) (*User, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
-	}
-	if req == nil {
-		req = &CreateRequest{}
 	}
 	cr := once.Create[User]{
 		What:   "user",
