@@ -34,7 +34,7 @@ func (a *Analyst) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return err
 	}
-	extra, err := model.Extra(b, "consent_given", "user_uuid")
+	extra, err := model.Extra[plain](b)
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (g *Group) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return err
 	}
-	extra, err := model.Extra(b, "id", "name")
+	extra, err := model.Extra[plain](b)
 	if err != nil {
 		return err
 	}

@@ -151,7 +151,7 @@ func (i *Invitation) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return err
 	}
-	extra, err := model.Extra(b, "uuid", "invitee_identifier", "role", "invited_by", "sent_at", "valid_until")
+	extra, err := model.Extra[plain](b)
 	if err != nil {
 		return err
 	}
