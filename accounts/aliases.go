@@ -27,15 +27,28 @@ type Error = apierror.Error
 // fields come back joined with errors.Join; errors.As finds the first.
 type InputError = apierror.InputError
 
-// RedirectError reports a redirect the SDK refused to follow: one that leads
-// away from the base URL (where the credentials must not go), one that would
-// change the request's method (a POST redirected with 302 becomes a GET in
-// net/http) or one too many. Reason says which; it is never retried.
+// RedirectError reports a place the server sent the SDK to that it refused to
+// go: a redirect that leads away from the base URL (where the credentials must
+// not go), one that would change the request's method (a POST redirected with
+// 302 becomes a GET in net/http) or one too many; or a list's next link that
+// leads away from the base URL. It is never retried. Its fields:
+//
+//   - Location string: the refused target, without its query string.
+//   - Reason string: why it was refused, such as "it leads away from the
+//     base URL".
+//   - NextLink bool: true for a list's next link, false for an HTTP redirect.
+//
+// Check for it with errors.As:
+//
+//	var re *accounts.RedirectError
+//	if errors.As(err, &re) { log.Print(re.Location, re.Reason) }
 type RedirectError = core.RedirectError
 
-// ForeignLinkError reports a pagination link the SDK refused to follow because
-// it led away from the base URL.
-type ForeignLinkError = pagination.ForeignLinkError
+// ForeignLinkError is the former name of the error for a next link away from
+// the base URL, now a RedirectError with NextLink set.
+//
+// Deprecated: use RedirectError; its Location is the former Link.
+type ForeignLinkError = RedirectError
 
 // TransportError is a call that got no answer on any attempt: the connection
 // was refused or lost, DNS or TLS failed, or an attempt timed out. Method and
