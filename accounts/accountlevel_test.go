@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/coolset-go/sdk/accounts"
 	"github.com/jarcoal/httpmock"
@@ -155,10 +156,19 @@ func TestPortal(t *testing.T) {
 
 func TestPortalRedirectWithoutLocationIsAnError(t *testing.T) {
 	c, mt := newMockClient(t)
-	mt.RegisterResponder("GET", "https://api.test/api/accounts/portal/", httpmock.NewStringResponder(302, ""))
+	mt.RegisterResponder("GET", "https://api.test/api/accounts/portal/", func(*http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(302, "")
+		resp.Header.Set("Retry-After", "7")
+		resp.Header.Set("X-Request-Id", "r1")
+		return resp, nil
+	})
 	_, err := c.Portal(context.Background())
 	var apiErr *accounts.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 302 || apiErr.Path != "/api/accounts/portal/" {
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 302 || apiErr.Method != "GET" || apiErr.Path != "/api/accounts/portal/" {
 		t.Fatalf("err = %v", err)
+	}
+	// made as every call's *Error: the answer's headers and Retry-After kept
+	if apiErr.Header.Get("X-Request-Id") != "r1" || apiErr.RetryAfter != 7*time.Second || apiErr.Detail == "" {
+		t.Errorf("error = %+v, want the answer's headers, its Retry-After and a detail", apiErr)
 	}
 }
