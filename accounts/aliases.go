@@ -124,7 +124,9 @@ func WithHeader(key, value string) RequestOption {
 }
 
 // WithMaxRetries sets this call's retry limit, overriding the client's
-// RetryPolicy; 0 disables retries.
+// RetryPolicy: n retries after the first attempt, so 0 turns retries off (as
+// RetryPolicy{MaxRetries: Ptr(0)} does for every call); a negative n counts
+// as 0.
 func WithMaxRetries(n int) RequestOption {
 	return func(c *requestconfig.Config) { c.MaxRetries = &n }
 }
@@ -146,7 +148,7 @@ func WithTimeout(d time.Duration) RequestOption {
 // (countries) are always read one page at a time. Other calls ignore it.
 func WithPrefetch(n int) RequestOption {
 	if n <= 0 {
-		n = -1
+		n = requestconfig.PrefetchOff
 	}
 	return func(c *requestconfig.Config) { c.Prefetch = n }
 }

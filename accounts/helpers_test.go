@@ -25,7 +25,7 @@ const testBase = "https://api.test/api/"
 const testKey = "test-key-123"
 
 // fastRetries makes retry tests wait milliseconds, not seconds.
-var fastRetries = accounts.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond}
+var fastRetries = accounts.RetryPolicy{MaxRetries: accounts.Ptr(3), MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond}
 
 // newMockClient returns a client whose own HTTP client sends to a fresh
 // httpmock transport; any request without a responder fails the test.
