@@ -32,20 +32,33 @@ func TestAnalysts(t *testing.T) {
 	if len(page.Results) != 1 || !reflect.DeepEqual(page.Results[0], wantItem) {
 		t.Fatalf("analysts = %+v", page.Results)
 	}
-	cur, err := c.Analysts.Current(ctx)
+	cur, err := c.Analysts.Me(ctx)
 	if err != nil || cur.ConsentGiven || cur.UserUUID != userUUID || cur.Extra != nil {
 		t.Fatalf("current = %+v, %v", cur, err)
 	}
-	cur, err = c.Analysts.PatchCurrent(ctx, &accounts.AnalystPatchRequest{ConsentGiven: accounts.Ptr(true)})
+	cur, err = c.Analysts.PatchMe(ctx, &accounts.AnalystPatchRequest{ConsentGiven: accounts.Ptr(true)})
 	if err != nil || !cur.ConsentGiven {
 		t.Fatalf("patched = %+v, %v", cur, err)
+	}
+}
+
+// The former names make the same calls.
+func TestAnalystsDeprecatedNames(t *testing.T) {
+	c, mt := newMockClient(t)
+	expect(t, mt, want{method: "GET", path: "/api/accounts/analysts/current/"}, 200, `{"consent_given":false}`)
+	expect(t, mt, want{method: "PATCH", path: "/api/accounts/analysts/current/", body: `{"consent_given":true}`}, 200, `{"consent_given":true}`)
+	if cur, err := c.Analysts.Current(context.Background()); err != nil || cur.ConsentGiven {
+		t.Fatalf("Current = %+v, %v", cur, err)
+	}
+	if cur, err := c.Analysts.PatchCurrent(context.Background(), &accounts.AnalystPatchRequest{ConsentGiven: accounts.Ptr(true)}); err != nil || !cur.ConsentGiven {
+		t.Fatalf("PatchCurrent = %+v, %v", cur, err)
 	}
 }
 
 func TestAnalystsPatchNilSendsEmptyObject(t *testing.T) {
 	c, mt := newMockClient(t)
 	expect(t, mt, want{method: "PATCH", path: "/api/accounts/analysts/current/", body: `{}`}, 200, `{"consent_given":false}`)
-	if _, err := c.Analysts.PatchCurrent(context.Background(), nil); err != nil {
+	if _, err := c.Analysts.PatchMe(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
 }
