@@ -30,16 +30,61 @@ import (
 // RequestOption changes one call; see the constructors in package accounts.
 type RequestOption = requestconfig.Option
 
-// Page is one page of a list; see accounts.Page.
+// Page is one page of a list, the same type as accounts.Page. Its fields:
+//
+//   - Results []T: the page's items, in the server's order.
+//   - Count *int: the total number of items across all pages, when the server
+//     said (envelope answers); nil otherwise.
+//   - Next string: the absolute URL of the next page, or "" on the last page
+//     or when the server gives no links (bare arrays).
+//   - Previous string: the absolute URL of the previous page, or "".
 type Page[T any] = pagination.Page[T]
 
-// Company is the workspace embedded in a user profile.
+// Company is the workspace embedded in a user profile; it carries more of the
+// company's data than a workspace list item. Its fields (the API's names in brackets):
+//
+//   - ID int (id): the company's id, the one workspace calls take.
+//   - Name string (name): the company's name.
+//   - Type workspaces.WorkspaceType (type): the kind of workspace, such as
+//     "active" or "trial".
+//   - Country *string (country): the country code, such as "NL"; nil when
+//     unknown.
+//   - CreditsUsed StringOrNumber (credits_used): the credits used, as the API
+//     writes them.
+//   - NrOfEmployees, NrOfLocations, NrOfTransactions int (nr_of_employees,
+//     nr_of_locations, nr_of_transactions): the company's numbers of
+//     employees, locations and transactions.
+//   - MinimumDateFilter string (minimum_date_filter): the earliest date the
+//     company's filters allow (YYYY-MM-DD), or "".
+//   - ResultsLimitEarliestYear, ResultsLimitLatestYear string
+//     (results_limit_earliest_year, results_limit_latest_year): the start and
+//     end of the company's results window (YYYY-MM-DD), or "".
+//   - MinTransactionDate, MaxTransactionDate string (min_transaction_date,
+//     max_transaction_date): the dates of the first and last transactions, or
+//     "".
+//   - ChiftConsumerID string (chift_consumer_id): the company's id at the
+//     Chift integration, or "".
+//   - DefaultCurrency string (default_currency): a currency code, such as
+//     "EUR".
+//   - DefaultLocale string (default_locale): a locale, such as "nl-NL".
+//   - DataRoomConsumerID string (data_room_consumer_id): the company's id at
+//     the data room, or "".
+//   - Information map[string]any (information): free-form company data; the
+//     API gives it no schema.
+//   - PulseParams string (pulse_params): the survey parameters, as the API
+//     writes them.
+//   - Flags []Flag (flags): the feature flags enabled for the company.
 type Company = model.Company
 
-// Flag is a feature flag enabled for a company.
+// Flag is a feature flag enabled for a company. Its field:
+//
+//   - Name string (name): the flag's name.
 type Flag = model.Flag
 
-// StringOrNumber is a text field that may arrive as a JSON number.
+// StringOrNumber is a text field the API documents as a string but that may
+// arrive as a JSON number (an id, an amount). It holds the text either way
+// (null decodes as "") and is sent as a JSON string. Its method Int reads it
+// as an integer.
 type StringOrNumber = model.StringOrNumber
 
 // Limits the API puts on a user's fields.
