@@ -36,6 +36,13 @@ var checkRefused = sdktest.CheckRefused
 // jsonEqual reports whether two bodies are the same JSON value.
 var jsonEqual = sdktest.JSONEqual
 
+// Sample ids shared with the resource packages' tests.
+const (
+	userUUID = sdktest.UserUUID
+	orgUUID  = sdktest.OrgUUID
+	orgJSON  = sdktest.OrgJSON
+)
+
 // want describes the request a responder expects.
 type want struct {
 	method string

@@ -54,6 +54,16 @@ func NewMockClient(t *testing.T, opts ...accounts.Option) (*accounts.Client, *ht
 	return c, mt
 }
 
+// Sample ids the tests of several packages share.
+const (
+	// UserUUID is the sample user's UUID.
+	UserUUID = "9b2f3c1e-8d4a-4c1b-9e7f-2a6d5c4b3a21"
+	// OrgUUID is the sample organization's UUID.
+	OrgUUID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
+	// OrgJSON is the sample organization as the server sends it.
+	OrgJSON = `{"uuid":"` + OrgUUID + `","name":"Green Harbor","slug":"green-harbor","account_portal_url":"https://portal.example.com/green-harbor"}`
+)
+
 // Want describes the request a responder expects.
 type Want struct {
 	// Method is the HTTP method.

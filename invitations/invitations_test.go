@@ -1,4 +1,4 @@
-package accounts_test
+package invitations_test
 
 import (
 	"context"
@@ -11,8 +11,14 @@ import (
 	"time"
 
 	"github.com/coolset-go/sdk/accounts"
+	"github.com/coolset-go/sdk/internal/sdktest"
 	"github.com/coolset-go/sdk/invitations"
 	"github.com/jarcoal/httpmock"
+)
+
+const (
+	userUUID = sdktest.UserUUID
+	orgUUID  = sdktest.OrgUUID
 )
 
 const inviteUUID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"

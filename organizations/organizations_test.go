@@ -1,4 +1,4 @@
-package accounts_test
+package organizations_test
 
 import (
 	"context"
@@ -7,11 +7,12 @@ import (
 	"testing"
 
 	"github.com/coolset-go/sdk/accounts"
+	"github.com/coolset-go/sdk/internal/sdktest"
 	"github.com/coolset-go/sdk/organizations"
 )
 
-const orgUUID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
-const orgJSON = `{"uuid":"` + orgUUID + `","name":"Green Harbor","slug":"green-harbor","account_portal_url":"https://portal.example.com/green-harbor"}`
+const orgUUID = sdktest.OrgUUID
+const orgJSON = sdktest.OrgJSON
 
 // checkOrg returns a function that asserts a call's result is the sample
 // organization, so that it can take a call's two results directly.
