@@ -386,7 +386,7 @@ func (s *Service) Current(ctx context.Context, reqOpts ...RequestOption) (*User,
 	return core.Call[User](ctx, s.c, "GET", endpoints.CurrentUserLegacy, nil, reqOpts)
 }
 
-// Create creates a user (operation 31).
+// Create creates a user.
 //
 // When the answer is lost after the request may have reached the server (a
 // 500, a proxy's 502 or 504, a connection cut), Create looks the user up by
