@@ -157,7 +157,10 @@ var (
 type Page[T any] = pagination.Page[T]
 
 // RequestOption changes one call: every method takes them as trailing
-// arguments.
+// arguments. They are made by this package's constructors (WithHeader,
+// WithMaxRetries, WithTimeout, WithPrefetch, WithoutRecovery,
+// WithResponseInto); the configuration they change is the SDK's own, so no
+// other RequestOption can be written.
 type RequestOption = requestconfig.Option
 
 // WithHeader adds a header to the request, replacing any value the SDK would
