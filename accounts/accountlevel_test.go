@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/coolset-go/sdk/accounts"
 	"github.com/jarcoal/httpmock"
@@ -31,20 +32,33 @@ func TestAnalysts(t *testing.T) {
 	if len(page.Results) != 1 || !reflect.DeepEqual(page.Results[0], wantItem) {
 		t.Fatalf("analysts = %+v", page.Results)
 	}
-	cur, err := c.Analysts.Current(ctx)
+	cur, err := c.Analysts.Me(ctx)
 	if err != nil || cur.ConsentGiven || cur.UserUUID != userUUID || cur.Extra != nil {
 		t.Fatalf("current = %+v, %v", cur, err)
 	}
-	cur, err = c.Analysts.PatchCurrent(ctx, &accounts.AnalystPatchRequest{ConsentGiven: accounts.Ptr(true)})
+	cur, err = c.Analysts.PatchMe(ctx, &accounts.AnalystPatchRequest{ConsentGiven: accounts.Ptr(true)})
 	if err != nil || !cur.ConsentGiven {
 		t.Fatalf("patched = %+v, %v", cur, err)
+	}
+}
+
+// The former names make the same calls.
+func TestAnalystsDeprecatedNames(t *testing.T) {
+	c, mt := newMockClient(t)
+	expect(t, mt, want{method: "GET", path: "/api/accounts/analysts/current/"}, 200, `{"consent_given":false}`)
+	expect(t, mt, want{method: "PATCH", path: "/api/accounts/analysts/current/", body: `{"consent_given":true}`}, 200, `{"consent_given":true}`)
+	if cur, err := c.Analysts.Me(context.Background()); err != nil || cur.ConsentGiven {
+		t.Fatalf("Current = %+v, %v", cur, err)
+	}
+	if cur, err := c.Analysts.PatchMe(context.Background(), &accounts.AnalystPatchRequest{ConsentGiven: accounts.Ptr(true)}); err != nil || !cur.ConsentGiven {
+		t.Fatalf("PatchMe = %+v, %v", cur, err)
 	}
 }
 
 func TestAnalystsPatchNilSendsEmptyObject(t *testing.T) {
 	c, mt := newMockClient(t)
 	expect(t, mt, want{method: "PATCH", path: "/api/accounts/analysts/current/", body: `{}`}, 200, `{"consent_given":false}`)
-	if _, err := c.Analysts.PatchCurrent(context.Background(), nil); err != nil {
+	if _, err := c.Analysts.PatchMe(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -155,10 +169,19 @@ func TestPortal(t *testing.T) {
 
 func TestPortalRedirectWithoutLocationIsAnError(t *testing.T) {
 	c, mt := newMockClient(t)
-	mt.RegisterResponder("GET", "https://api.test/api/accounts/portal/", httpmock.NewStringResponder(302, ""))
+	mt.RegisterResponder("GET", "https://api.test/api/accounts/portal/", func(*http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(302, "")
+		resp.Header.Set("Retry-After", "7")
+		resp.Header.Set("X-Request-Id", "r1")
+		return resp, nil
+	})
 	_, err := c.Portal(context.Background())
 	var apiErr *accounts.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 302 || apiErr.Path != "/api/accounts/portal/" {
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 302 || apiErr.Method != "GET" || apiErr.Path != "/api/accounts/portal/" {
 		t.Fatalf("err = %v", err)
+	}
+	// made as every call's *Error: the answer's headers and Retry-After kept
+	if apiErr.Header.Get("X-Request-Id") != "r1" || apiErr.RetryAfter != 7*time.Second || apiErr.Detail == "" {
+		t.Errorf("error = %+v, want the answer's headers, its Retry-After and a detail", apiErr)
 	}
 }

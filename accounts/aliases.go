@@ -19,23 +19,65 @@ import (
 //	var apiErr *accounts.Error
 //	if errors.As(err, &apiErr) && apiErr.StatusCode == 409 { ... }
 //	if errors.Is(err, accounts.ErrNotFound) { ... }
+//
+// Its fields:
+//
+//   - StatusCode int: the HTTP status of the answer, such as 404.
+//   - Method string: the request's HTTP method, such as "GET".
+//   - Path string: the request's URL path, without scheme, host or query.
+//   - Detail string: the server's "detail" message, or an excerpt of a body
+//     that was not JSON (an HTML page from a proxy, say); for an
+//     application/problem+json answer (RFC 9457), its "detail" or "title".
+//   - Code string: Django REST framework's error code, when the answer had
+//     one.
+//   - Type string: the problem type URI of an application/problem+json
+//     answer, when it named one other than "about:blank".
+//   - FieldErrors map[string][]string: each rejected field's messages; errors
+//     that belong to no single field are under NonFieldErrors, nested fields
+//     are flattened with dots and list indexes ("members[2].email"), and a
+//     problem+json answer's extension members are here too.
+//   - RetryAfter time.Duration: how long the server asked the client to wait
+//     (the Retry-After header), or zero.
+//   - Header http.Header: the answer's headers.
+//   - Body []byte: the raw body, at most 1 MiB.
+//   - MayHaveActed bool: true when the call's repetition would act twice and
+//     the answer (a 500, a proxy's 502 or 504, a 503 without Retry-After)
+//     does not promise that nothing was done; errors.Is(err,
+//     ErrMayHaveActed) matches it.
 type Error = apierror.Error
 
-// InputError is input the SDK refused before sending anything. Field names the
-// parameter as the API spells it ("request" when a required request is nil,
-// "lookup" for a Lookup without a name), Reason the rule it broke. Several refused
-// fields come back joined with errors.Join; errors.As finds the first.
+// InputError is input the SDK refused before sending anything; it matches
+// ErrInvalid. Several refused fields come back joined with errors.Join;
+// errors.As finds the first. Its fields:
+//
+//   - Field string: the refused parameter as the API spells it, such as
+//     "limit" or "type__in"; "request" when a request a call needs is nil,
+//     "lookup" for a workspace Lookup without a name.
+//   - Reason string: the rule the value broke.
 type InputError = apierror.InputError
 
-// RedirectError reports a redirect the SDK refused to follow: one that leads
-// away from the base URL (where the credentials must not go), one that would
-// change the request's method (a POST redirected with 302 becomes a GET in
-// net/http) or one too many. Reason says which; it is never retried.
+// RedirectError reports a place the server sent the SDK to that it refused to
+// go: a redirect that leads away from the base URL (where the credentials must
+// not go), one that would change the request's method (a POST redirected with
+// 302 becomes a GET in net/http) or one too many; or a list's next link that
+// leads away from the base URL. It is never retried. Its fields:
+//
+//   - Location string: the refused target, without its query string.
+//   - Reason string: why it was refused, such as "it leads away from the
+//     base URL".
+//   - NextLink bool: true for a list's next link, false for an HTTP redirect.
+//
+// Check for it with errors.As:
+//
+//	var re *accounts.RedirectError
+//	if errors.As(err, &re) { log.Print(re.Location, re.Reason) }
 type RedirectError = core.RedirectError
 
-// ForeignLinkError reports a pagination link the SDK refused to follow because
-// it led away from the base URL.
-type ForeignLinkError = pagination.ForeignLinkError
+// ForeignLinkError is the former name of the error for a next link away from
+// the base URL, now a RedirectError with NextLink set.
+//
+// Deprecated: use RedirectError; its Location is the former Link.
+type ForeignLinkError = RedirectError
 
 // TransportError is a call that got no answer on any attempt: the connection
 // was refused or lost, DNS or TLS failed, or an attempt timed out. Method and
@@ -50,6 +92,14 @@ type ForeignLinkError = pagination.ForeignLinkError
 //	var te *accounts.TransportError
 //	var ne net.Error
 //	if errors.As(err, &te) && errors.As(err, &ne) && ne.Timeout() { ... }
+//
+// Its fields:
+//
+//   - Method, Path string: the call, its path without the query string.
+//   - Attempts int: how many attempts were made.
+//   - MayHaveActed bool: the request of a call whose repetition would act
+//     twice may have reached the server; check before repeating it.
+//   - Err error: the last attempt's failure, without query strings.
 type TransportError = core.TransportError
 
 // ErrResponseTooLarge matches (errors.Is) the error of a call whose successful
@@ -61,7 +111,12 @@ var ErrResponseTooLarge = core.ErrResponseTooLarge
 // lookup by the object's natural key failed, or found an object with the same
 // key and other values. Lookup names the lookup (never a value); errors.As
 // reaches the create's failure (Err, which matches ErrMayHaveActed) and the
-// lookup's (LookupErr). See "Lost answers" in the README.
+// lookup's (LookupErr). See "Lost answers" in the README. Its fields:
+//
+//   - Lookup string: how the SDK looked for the object, such as "GET
+//     accounts/users/ (search by email)"; never a value.
+//   - Err error: the create's failure; the server may have acted.
+//   - LookupErr error: why the lookup could not tell.
 type RecoveryError = core.RecoveryError
 
 // NonFieldErrors is the key of Error.FieldErrors holding errors that belong to
@@ -91,10 +146,21 @@ var (
 
 // Page is one page of a list: its items, and the total count and links when
 // the server gives them (envelope answers; a bare-array answer has neither).
+// Its fields:
+//
+//   - Results []T: the page's items, in the server's order.
+//   - Count *int: the total number of items across all pages, when the server
+//     said (envelope answers); nil otherwise.
+//   - Next string: the absolute URL of the next page, or "" on the last page
+//     or when the server gives no links (bare arrays).
+//   - Previous string: the absolute URL of the previous page, or "".
 type Page[T any] = pagination.Page[T]
 
 // RequestOption changes one call: every method takes them as trailing
-// arguments.
+// arguments. They are made by this package's constructors (WithHeader,
+// WithMaxRetries, WithTimeout, WithPrefetch, WithoutRecovery,
+// WithResponseInto); the configuration they change is the SDK's own, so no
+// other RequestOption can be written.
 type RequestOption = requestconfig.Option
 
 // WithHeader adds a header to the request, replacing any value the SDK would
@@ -111,7 +177,9 @@ func WithHeader(key, value string) RequestOption {
 }
 
 // WithMaxRetries sets this call's retry limit, overriding the client's
-// RetryPolicy; 0 disables retries.
+// RetryPolicy: n retries after the first attempt, so 0 turns retries off (as
+// RetryPolicy{MaxRetries: Ptr(0)} does for every call); a negative n counts
+// as 0.
 func WithMaxRetries(n int) RequestOption {
 	return func(c *requestconfig.Config) { c.MaxRetries = &n }
 }
@@ -133,7 +201,7 @@ func WithTimeout(d time.Duration) RequestOption {
 // (countries) are always read one page at a time. Other calls ignore it.
 func WithPrefetch(n int) RequestOption {
 	if n <= 0 {
-		n = -1
+		n = requestconfig.PrefetchOff
 	}
 	return func(c *requestconfig.Config) { c.Prefetch = n }
 }

@@ -34,7 +34,7 @@ func (a *Analyst) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return err
 	}
-	extra, err := model.Extra(b, "consent_given", "user_uuid")
+	extra, err := model.Extra[plain](b)
 	if err != nil {
 		return err
 	}
@@ -92,21 +92,36 @@ func (s *AnalystsService) All(ctx context.Context, opts *AnalystListOptions, req
 	return pagination.All[Analyst](ctx, s.spec(opts, reqOpts))
 }
 
-// Current returns the authenticated user's analyst record (GET
-// accounts/analysts/current/). It is a current call of the API, unlike
-// users.Service.Current, the deprecated path of the user profile.
-func (s *AnalystsService) Current(ctx context.Context, reqOpts ...RequestOption) (*Analyst, error) {
+// Me returns the authenticated user's analyst record (GET
+// accounts/analysts/current/). Across the SDK, Me is the authenticated user's
+// own record (as users.Service.Me is their profile) and PatchMe changes it.
+func (s *AnalystsService) Me(ctx context.Context, reqOpts ...RequestOption) (*Analyst, error) {
 	return core.Call[Analyst](ctx, s.c, "GET", endpoints.CurrentAnalyst, nil, reqOpts)
 }
 
-// PatchCurrent changes the authenticated user's analyst record (PATCH
+// PatchMe changes the authenticated user's analyst record (PATCH
 // accounts/analysts/current/) and returns it as it is afterwards. A nil patch
 // sends an empty object, changing nothing.
-func (s *AnalystsService) PatchCurrent(ctx context.Context, patch *AnalystPatchRequest, reqOpts ...RequestOption) (*Analyst, error) {
+func (s *AnalystsService) PatchMe(ctx context.Context, patch *AnalystPatchRequest, reqOpts ...RequestOption) (*Analyst, error) {
 	if patch == nil {
 		patch = &AnalystPatchRequest{}
 	}
 	return once.Call[Analyst](ctx, s.c, 15, "PATCH", endpoints.CurrentAnalyst, patch, reqOpts)
+}
+
+// Current returns the authenticated user's analyst record.
+//
+// Deprecated: use Me, the same call under the SDK's one name for the
+// authenticated user's own record.
+func (s *AnalystsService) Current(ctx context.Context, reqOpts ...RequestOption) (*Analyst, error) {
+	return s.Me(ctx, reqOpts...)
+}
+
+// PatchCurrent changes the authenticated user's analyst record.
+//
+// Deprecated: use PatchMe, the same call.
+func (s *AnalystsService) PatchCurrent(ctx context.Context, patch *AnalystPatchRequest, reqOpts ...RequestOption) (*Analyst, error) {
+	return s.PatchMe(ctx, patch, reqOpts...)
 }
 
 // Group is an auth group, a role with permissions (operation 16). The API
@@ -133,7 +148,7 @@ func (g *Group) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return err
 	}
-	extra, err := model.Extra(b, "id", "name")
+	extra, err := model.Extra[plain](b)
 	if err != nil {
 		return err
 	}

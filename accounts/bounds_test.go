@@ -205,7 +205,7 @@ func TestTheDefaultAttemptDeadlineIsSet(t *testing.T) {
 	// default, which a context deadline shorter than it overrides: a call
 	// without either would wait the whole 80 s, which this test does not.
 	c, err := accounts.NewClient(accounts.WithBaseURL(srv.URL+"/api/"),
-		accounts.WithHTTPClient(&http.Client{Timeout: 100 * time.Millisecond}), accounts.WithRetryPolicy(accounts.RetryPolicy{MaxRetries: -1}))
+		accounts.WithHTTPClient(&http.Client{Timeout: 100 * time.Millisecond}), accounts.WithRetryPolicy(accounts.RetryPolicy{MaxRetries: accounts.Ptr(0)}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -85,9 +85,9 @@ func everyOperation(ctx context.Context, c *accounts.Client, srv *accountstest.S
 	keep(err)
 	_, err = c.Analysts.List(ctx, nil) // 13
 	keep(err)
-	_, err = c.Analysts.Current(ctx) // 14
+	_, err = c.Analysts.Me(ctx) // 14
 	keep(err)
-	_, err = c.Analysts.PatchCurrent(ctx, &accounts.AnalystPatchRequest{ConsentGiven: accounts.Ptr(true)}) // 15
+	_, err = c.Analysts.PatchMe(ctx, &accounts.AnalystPatchRequest{ConsentGiven: accounts.Ptr(true)}) // 15
 	keep(err)
 	_, err = c.Groups.List(ctx, nil) // 16
 	keep(err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/coolset-go/sdk/countries"
 	"github.com/coolset-go/sdk/internal/core"
+	"github.com/coolset-go/sdk/internal/services"
 	"github.com/coolset-go/sdk/invitations"
 	"github.com/coolset-go/sdk/organizations"
 	"github.com/coolset-go/sdk/users"
@@ -62,7 +63,7 @@ type settings struct {
 	scheme      string
 	tokenSource oauth2.TokenSource
 	httpClient  *http.Client
-	retry       RetryPolicy
+	retry       core.RetryPolicy
 	userAgent   string
 	logger      *slog.Logger
 
@@ -122,12 +123,12 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("accounts: %w", err)
 	}
 	return &Client{
-		Countries:     countries.NewService(cc),
-		Workspaces:    workspaces.NewService(cc),
+		Countries:     services.New[countries.Service](cc),
+		Workspaces:    services.New[workspaces.Service](cc),
 		UserConfig:    &UserConfigService{c: cc},
-		Organizations: organizations.NewService(cc),
-		Users:         users.NewService(cc),
-		Invitations:   invitations.NewService(cc),
+		Organizations: services.New[organizations.Service](cc),
+		Users:         services.New[users.Service](cc),
+		Invitations:   services.New[invitations.Service](cc),
 		Analysts:      &AnalystsService{c: cc},
 		Groups:        &GroupsService{c: cc},
 		core:          cc,
@@ -252,19 +253,9 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// RetryPolicy says how often and how long the SDK retries a request. Its
-// fields:
-//
-//   - MaxRetries: retries after the first attempt; 0 takes the default of 5,
-//     and a negative value turns retries off. (The per-call WithMaxRetries(0)
-//     also turns them off: there 0 is an explicit limit, not "unset".)
-//   - MinWait: the first backoff wait, doubled on each retry (default 500ms).
-//   - MaxWait: the cap on one backoff wait (default 30s).
-//   - MaxRetryAfter: the longest Retry-After the SDK waits for (default 60s);
-//     when the server asks for more, the answer is returned as an *Error whose
-//     RetryAfter says what it asked.
-//
-// Waits are jittered within [d/2, d]. Zero fields take the defaults.
+// RetryPolicy says how often and how long the SDK retries a request. A field
+// left unset (nil, or a zero duration) takes its default. Waits are jittered
+// within [d/2, d].
 //
 // What is retried: connection errors, timed-out attempts, answers cut short
 // and 429, 500, 502, 503, 504 answers (JSON or an HTML error page) for reads
@@ -286,15 +277,45 @@ func WithHTTPClient(hc *http.Client) Option {
 // A DELETE retried after an attempt that may have reached the server (a 5xx,
 // a lost connection) and then answered 404 Not Found is a success: the earlier
 // attempt deleted it, which is what the call asked for.
-type RetryPolicy = core.RetryPolicy
+type RetryPolicy struct {
+	// MaxRetries is the number of retries after the first attempt: nil takes
+	// the default, DefaultMaxRetries (5); Ptr(0) turns retries off, as
+	// WithMaxRetries(0) does for one call. It must not be negative.
+	MaxRetries *int
+	// MinWait is the first backoff wait, doubled on each retry (default
+	// 500ms).
+	MinWait time.Duration
+	// MaxWait caps one backoff wait (default 30s).
+	MaxWait time.Duration
+	// MaxRetryAfter is the longest Retry-After the SDK waits for (default
+	// 60s); when the server asks for more, the answer is returned as an *Error
+	// whose RetryAfter says what it asked.
+	MaxRetryAfter time.Duration
+}
 
-// WithRetryPolicy sets the retry limit and waits.
+// DefaultMaxRetries is the number of retries when RetryPolicy.MaxRetries is
+// nil.
+const DefaultMaxRetries = core.DefaultMaxRetries
+
+// WithRetryPolicy sets the retry limit and waits. A negative MaxRetries or
+// wait is an error.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(s *settings) error {
 		if p.MinWait < 0 || p.MaxWait < 0 || p.MaxRetryAfter < 0 {
 			return errors.New("accounts: WithRetryPolicy: waits must not be negative")
 		}
-		s.retry = p
+		cp := core.RetryPolicy{MinWait: p.MinWait, MaxWait: p.MaxWait, MaxRetryAfter: p.MaxRetryAfter}
+		if p.MaxRetries != nil {
+			switch n := *p.MaxRetries; {
+			case n < 0:
+				return errors.New("accounts: WithRetryPolicy: MaxRetries must not be negative; Ptr(0) turns retries off")
+			case n == 0:
+				cp.MaxRetries = -1 // core's "none"; its 0 is the default
+			default:
+				cp.MaxRetries = n
+			}
+		}
+		s.retry = cp
 		return nil
 	}
 }

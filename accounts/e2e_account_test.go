@@ -39,15 +39,15 @@ func TestE2EAnalysts(t *testing.T) {
 	}
 
 	me, _ := srv.TokenUser(accountstest.OwnerToken)
-	cur, err := c.Analysts.Current(ctx)
+	cur, err := c.Analysts.Me(ctx)
 	if err != nil || cur.UserUUID != me.UUID || cur.ConsentGiven {
 		t.Fatalf("current = %+v, %v", cur, err)
 	}
-	cur, err = c.Analysts.PatchCurrent(ctx, &accounts.AnalystPatchRequest{ConsentGiven: accounts.Ptr(true)})
+	cur, err = c.Analysts.PatchMe(ctx, &accounts.AnalystPatchRequest{ConsentGiven: accounts.Ptr(true)})
 	if err != nil || !cur.ConsentGiven {
 		t.Fatalf("patched = %+v, %v", cur, err)
 	}
-	if cur, err = c.Analysts.Current(ctx); err != nil || !cur.ConsentGiven {
+	if cur, err = c.Analysts.Me(ctx); err != nil || !cur.ConsentGiven {
 		t.Fatalf("consent not kept: %+v, %v", cur, err)
 	}
 }

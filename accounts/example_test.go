@@ -126,7 +126,7 @@ func Example_faultInjection() {
 	}))
 	defer srv.Close()
 	client, err := accounts.NewClient(accounts.WithBaseURL(srv.URL()), accounts.WithAPIKey(accountstest.OwnerToken),
-		accounts.WithRetryPolicy(accounts.RetryPolicy{MaxRetries: 10, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond}))
+		accounts.WithRetryPolicy(accounts.RetryPolicy{MaxRetries: accounts.Ptr(10), MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond}))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -115,9 +115,9 @@ func TestAllRefusesNextLinksAwayFromTheBaseURL(t *testing.T) {
 				}
 				n++
 			}
-			var fe *accounts.ForeignLinkError
-			if !errors.As(gotErr, &fe) {
-				t.Fatalf("err = %v, want a ForeignLinkError", gotErr)
+			var fe *accounts.RedirectError
+			if !errors.As(gotErr, &fe) || !fe.NextLink {
+				t.Fatalf("err = %v, want a RedirectError for a next link", gotErr)
 			}
 			if n != 10 {
 				t.Errorf("yielded %d items before the error, want the first page's 10", n)

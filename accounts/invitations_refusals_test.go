@@ -46,7 +46,7 @@ func TestInvitationRefusalsAreRecognised(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c, mt := newMockClient(t, accounts.WithRetryPolicy(accounts.RetryPolicy{MaxRetries: -1}))
+			c, mt := newMockClient(t, accounts.WithRetryPolicy(accounts.RetryPolicy{MaxRetries: accounts.Ptr(0)}))
 			ctx := context.Background()
 			var err error
 			if tc.field == email {

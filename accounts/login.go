@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 
+	"github.com/coolset-go/sdk/internal/apierror"
 	"github.com/coolset-go/sdk/internal/core"
 	"github.com/coolset-go/sdk/internal/endpoints"
 	"github.com/coolset-go/sdk/internal/once"
@@ -50,7 +51,9 @@ type PortalResult struct {
 // Portal calls the account portal endpoint (GET accounts/portal/). The server
 // answers 200 without a body, or redirects; a redirect is not followed, and its
 // target is reported in PortalResult.Location for the caller to open (in a
-// browser, typically). A redirect without a Location header is an error.
+// browser, typically). A redirect without a Location header, or with one that
+// is not a URL, is an *Error with the answer's status and headers, like any
+// answer the SDK cannot use.
 func (c *Client) Portal(ctx context.Context, opts ...RequestOption) (*PortalResult, error) {
 	resp, err := c.core.Do(ctx, &core.Request{Method: "GET", Path: endpoints.Portal, NoRedirect: true}, nil, opts)
 	if err != nil {
@@ -60,14 +63,25 @@ func (c *Client) Portal(ctx context.Context, opts ...RequestOption) (*PortalResu
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
+	portal := c.core.BaseURL().ResolveReference(&url.URL{Path: endpoints.Portal})
 	loc := resp.Header.Get("Location")
 	if loc == "" {
-		return nil, &Error{StatusCode: resp.StatusCode, Method: "GET", Path: c.core.BaseURL().Path + endpoints.Portal, Detail: "a redirect without a Location header"}
+		return nil, unusableAnswer("GET", portal, resp, "a redirect without a Location header")
 	}
 	u, err := url.Parse(loc)
 	if err != nil {
-		return nil, &Error{StatusCode: resp.StatusCode, Method: "GET", Path: c.core.BaseURL().Path + endpoints.Portal, Detail: "a redirect to an unreadable Location"}
+		return nil, unusableAnswer("GET", portal, resp, "a redirect to an unreadable Location")
 	}
-	out.Location = c.core.BaseURL().ResolveReference(&url.URL{Path: endpoints.Portal}).ResolveReference(u).String()
+	out.Location = portal.ResolveReference(u).String()
 	return out, nil
+}
+
+// unusableAnswer is the error of an answer the SDK cannot use, made as every
+// call's *Error is (apierror.New: status, headers, Retry-After, the escaped
+// path without query), with detail saying what was wrong. The body was not
+// read, so it has none.
+func unusableAnswer(method string, u *url.URL, resp core.Response, detail string) *Error {
+	e := apierror.New(method, u.EscapedPath(), resp.StatusCode, resp.Header, nil)
+	e.Detail = detail
+	return e
 }

@@ -12,13 +12,13 @@ import (
 )
 
 func TestWithPrefetchRule(t *testing.T) {
-	for n, want := range map[int]int{-5: -1, -1: -1, 0: -1, 1: 1, 3: 3, 32: 32} {
-		if got := requestconfig.Apply([]requestconfig.Option{accounts.WithPrefetch(n)}).Prefetch; got != want {
-			t.Errorf("WithPrefetch(%d) sets Prefetch %d, want %d", n, got, want)
+	for n, want := range map[int]int{-5: 0, -1: 0, 0: 0, 1: 1, 3: 3, 32: 32} {
+		if got := requestconfig.Apply([]requestconfig.Option{accounts.WithPrefetch(n)}).Ahead(10); got != want {
+			t.Errorf("WithPrefetch(%d) fetches %d pages ahead, want %d", n, got, want)
 		}
 	}
-	if got := requestconfig.Apply(nil).Prefetch; got != 0 {
-		t.Errorf("without the option Prefetch is %d, want 0 (the default)", got)
+	if got := requestconfig.Apply(nil).Ahead(10); got != 10 {
+		t.Errorf("without the option %d pages ahead, want the default", got)
 	}
 }
 

@@ -163,7 +163,7 @@ var writeCalls = map[int]func(c *accounts.Client) error{
 	},
 	12: func(c *accounts.Client) error { _, err := c.Workspaces.Switch(context.Background(), 1); return err },
 	15: func(c *accounts.Client) error {
-		_, err := c.Analysts.PatchCurrent(context.Background(), nil)
+		_, err := c.Analysts.PatchMe(context.Background(), nil)
 		return err
 	},
 	18: func(c *accounts.Client) error {

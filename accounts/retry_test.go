@@ -121,18 +121,25 @@ func TestPostIsNeverRetriedOn500(t *testing.T) {
 }
 
 func TestRetryLimit(t *testing.T) {
+	fast := func(n *int) accounts.Option {
+		return accounts.WithRetryPolicy(accounts.RetryPolicy{MaxRetries: n, MinWait: time.Millisecond, MaxWait: time.Millisecond})
+	}
 	cases := []struct {
-		name string
-		opts []accounts.RequestOption
-		want int
+		name   string
+		client []accounts.Option
+		opts   []accounts.RequestOption
+		want   int
 	}{
-		{"policy", nil, 4},
-		{"WithMaxRetries(0)", []accounts.RequestOption{accounts.WithMaxRetries(0)}, 1},
-		{"WithMaxRetries(1)", []accounts.RequestOption{accounts.WithMaxRetries(1)}, 2},
+		{"policy", nil, nil, 4},
+		{"policy without MaxRetries", []accounts.Option{fast(nil)}, nil, 1 + accounts.DefaultMaxRetries},
+		{"policy MaxRetries 0", []accounts.Option{fast(accounts.Ptr(0))}, nil, 1},
+		{"policy MaxRetries 0, call 1", []accounts.Option{fast(accounts.Ptr(0))}, []accounts.RequestOption{accounts.WithMaxRetries(1)}, 2},
+		{"WithMaxRetries(0)", nil, []accounts.RequestOption{accounts.WithMaxRetries(0)}, 1},
+		{"WithMaxRetries(1)", nil, []accounts.RequestOption{accounts.WithMaxRetries(1)}, 2},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c, mt := newMockClient(t)
+			c, mt := newMockClient(t, tc.client...)
 			mt.RegisterResponder("GET", userConfigURL, sequence(answer(503, `{"detail":"down"}`)))
 			_, err := c.UserConfig.Get(context.Background(), tc.opts...)
 			var apiErr *accounts.Error
@@ -143,6 +150,13 @@ func TestRetryLimit(t *testing.T) {
 				t.Errorf("%d attempts, want %d", n, tc.want)
 			}
 		})
+	}
+}
+
+func TestRetryPolicyRefusesNegativeRetries(t *testing.T) {
+	_, err := accounts.NewClient(accounts.WithRetryPolicy(accounts.RetryPolicy{MaxRetries: accounts.Ptr(-1)}))
+	if err == nil || !strings.Contains(err.Error(), "MaxRetries") {
+		t.Fatalf("err = %v, want MaxRetries refused", err)
 	}
 }
 
@@ -221,7 +235,7 @@ func TestRetryAfterBeyondCapOrDeadlineIsReturned(t *testing.T) {
 			opts := []accounts.Option{}
 			if tc.minAfter == 0 {
 				// Cap above the ask, deadline below it.
-				opts = append(opts, accounts.WithRetryPolicy(accounts.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxRetryAfter: time.Hour}))
+				opts = append(opts, accounts.WithRetryPolicy(accounts.RetryPolicy{MaxRetries: accounts.Ptr(3), MinWait: time.Millisecond, MaxRetryAfter: time.Hour}))
 			}
 			c, mt := newMockClient(t, opts...)
 			mt.RegisterResponder("GET", userConfigURL, sequence(answer(429, `{"detail":"throttled"}`, "Retry-After", tc.header), answer(200, okConfig)))
@@ -259,7 +273,7 @@ func TestRetryAfterDateInThePastRetriesAtOnce(t *testing.T) {
 }
 
 func TestCancelWhileWaitingReturnsContextError(t *testing.T) {
-	c, mt := newMockClient(t, accounts.WithRetryPolicy(accounts.RetryPolicy{MaxRetries: 3, MinWait: time.Hour, MaxWait: time.Hour}))
+	c, mt := newMockClient(t, accounts.WithRetryPolicy(accounts.RetryPolicy{MaxRetries: accounts.Ptr(3), MinWait: time.Hour, MaxWait: time.Hour}))
 	ctx, cancel := context.WithCancel(context.Background())
 	mt.RegisterResponder("GET", userConfigURL, func(*http.Request) (*http.Response, error) {
 		time.AfterFunc(20*time.Millisecond, cancel)
@@ -288,7 +302,7 @@ func TestCancelledContextSendsNothing(t *testing.T) {
 }
 
 func TestWithTimeoutBoundsTheCall(t *testing.T) {
-	c, mt := newMockClient(t, accounts.WithRetryPolicy(accounts.RetryPolicy{MaxRetries: 3, MinWait: time.Hour, MaxWait: time.Hour}))
+	c, mt := newMockClient(t, accounts.WithRetryPolicy(accounts.RetryPolicy{MaxRetries: accounts.Ptr(3), MinWait: time.Hour, MaxWait: time.Hour}))
 	mt.RegisterResponder("GET", userConfigURL, httpmock.NewStringResponder(503, `{}`))
 	_, err := c.UserConfig.Get(context.Background(), accounts.WithTimeout(50*time.Millisecond))
 	// An hour's backoff does not fit in 50ms, so the SDK stops at once and

@@ -16,13 +16,21 @@ import (
 	"github.com/coolset-go/sdk/internal/endpoints"
 	"github.com/coolset-go/sdk/internal/pagination"
 	"github.com/coolset-go/sdk/internal/requestconfig"
+	"github.com/coolset-go/sdk/internal/services"
 	"github.com/coolset-go/sdk/internal/validate"
 )
 
 // RequestOption changes one call; see the constructors in package accounts.
 type RequestOption = requestconfig.Option
 
-// Page is one page of a list; see accounts.Page.
+// Page is one page of a list, the same type as accounts.Page. Its fields:
+//
+//   - Results []T: the page's items, in the server's order.
+//   - Count *int: the total number of items across all pages, when the server
+//     said (envelope answers); nil otherwise.
+//   - Next string: the absolute URL of the next page, or "" on the last page
+//     or when the server gives no links (bare arrays).
+//   - Previous string: the absolute URL of the previous page, or "".
 type Page[T any] = pagination.Page[T]
 
 // Country is one ISO 3166-1 country.
@@ -80,8 +88,10 @@ type Service struct {
 	c *core.Client
 }
 
-// NewService is used by accounts.NewClient; use accounts.Client.Countries.
-func NewService(c *core.Client) *Service { return &Service{c: c} }
+// init lets accounts.NewClient build the Service (see internal/services).
+func init() {
+	services.Register(func(c *core.Client) *Service { return &Service{c: c} })
+}
 
 // List returns one page of countries (operation 1). The API answers a plain
 // array, so the page has no count or links; opts may be nil.

@@ -33,26 +33,74 @@ import (
 	"github.com/coolset-go/sdk/internal/once"
 	"github.com/coolset-go/sdk/internal/pagination"
 	"github.com/coolset-go/sdk/internal/requestconfig"
+	"github.com/coolset-go/sdk/internal/services"
 	"github.com/coolset-go/sdk/internal/validate"
 )
 
 // RequestOption changes one call; see the constructors in package accounts.
 type RequestOption = requestconfig.Option
 
-// Page is one page of a list; see accounts.Page.
+// Page is one page of a list, the same type as accounts.Page. Its fields:
+//
+//   - Results []T: the page's items, in the server's order.
+//   - Count *int: the total number of items across all pages, when the server
+//     said (envelope answers); nil otherwise.
+//   - Next string: the absolute URL of the next page, or "" on the last page
+//     or when the server gives no links (bare arrays).
+//   - Previous string: the absolute URL of the previous page, or "".
 type Page[T any] = pagination.Page[T]
 
-// Company is the workspace an email invitation is for.
+// Company is the workspace an email invitation is for, the same type as
+// users.Company. Its fields (the API's names in brackets):
+//
+//   - ID int (id): the company's id, the one workspace calls take.
+//   - Name string (name): the company's name.
+//   - Type workspaces.WorkspaceType (type): the kind of workspace, such as
+//     "active" or "trial".
+//   - Country *string (country): the country code, such as "NL"; nil when
+//     unknown.
+//   - CreditsUsed StringOrNumber (credits_used): the credits used, as the API
+//     writes them.
+//   - NrOfEmployees, NrOfLocations, NrOfTransactions int (nr_of_employees,
+//     nr_of_locations, nr_of_transactions): the company's numbers of
+//     employees, locations and transactions.
+//   - MinimumDateFilter string (minimum_date_filter): the earliest date the
+//     company's filters allow (YYYY-MM-DD), or "".
+//   - ResultsLimitEarliestYear, ResultsLimitLatestYear string
+//     (results_limit_earliest_year, results_limit_latest_year): the start and
+//     end of the company's results window (YYYY-MM-DD), or "".
+//   - MinTransactionDate, MaxTransactionDate string (min_transaction_date,
+//     max_transaction_date): the dates of the first and last transactions, or
+//     "".
+//   - ChiftConsumerID string (chift_consumer_id): the company's id at the
+//     Chift integration, or "".
+//   - DefaultCurrency string (default_currency): a currency code, such as
+//     "EUR".
+//   - DefaultLocale string (default_locale): a locale, such as "nl-NL".
+//   - DataRoomConsumerID string (data_room_consumer_id): the company's id at
+//     the data room, or "".
+//   - Information map[string]any (information): free-form company data; the
+//     API gives it no schema.
+//   - PulseParams string (pulse_params): the survey parameters, as the API
+//     writes them.
+//   - Flags []Flag (flags): the feature flags enabled for the company.
 type Company = model.Company
 
-// Flag is a feature flag enabled for a company.
+// Flag is a feature flag enabled for a company. Its field:
+//
+//   - Name string (name): the flag's name.
 type Flag = model.Flag
 
-// StringOrNumber is a text field that may arrive as a JSON number.
+// StringOrNumber is a text field the API documents as a string but that may
+// arrive as a JSON number (an id, an amount). It holds the text either way
+// (null decodes as "") and is sent as a JSON string. Its method Int reads it
+// as an integer.
 type StringOrNumber = model.StringOrNumber
 
 // BoolOrString is a flag the API documents as a string. It keeps the
-// server's text; its Bool method reads it as true or false.
+// server's text (a JSON boolean arrives as "true" or "false", null as ""); its
+// method Bool reads it as true or false, and says whether the text was one it
+// knows.
 type BoolOrString = model.BoolOrString
 
 // MaxEmailLength is the longest email address an email invitation takes.
@@ -72,7 +120,7 @@ type SendRequest struct {
 // Validate checks the request without sending anything.
 func (r *SendRequest) Validate() error {
 	if r == nil {
-		return validate.NotEmpty("email", "")
+		return validate.RequiredRequest("email and auth_group are required")
 	}
 	return errors.Join(validate.Email("email", r.Email, MaxEmailLength), validate.Positive("auth_group", r.AuthGroup))
 }
@@ -152,7 +200,7 @@ func (i *Invitation) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return err
 	}
-	extra, err := model.Extra(b, "uuid", "invitee_identifier", "role", "invited_by", "sent_at", "valid_until")
+	extra, err := model.Extra[plain](b)
 	if err != nil {
 		return err
 	}
@@ -190,7 +238,7 @@ type CreateRequest struct {
 // Validate checks the request without sending anything.
 func (r *CreateRequest) Validate() error {
 	if r == nil {
-		return validate.NotEmpty("invitee_identifier", "")
+		return validate.RequiredRequest("invitee_identifier is required")
 	}
 	return errors.Join(validate.NotEmpty("invitee_identifier", r.InviteeIdentifier), validate.Text("role", string(r.Role)))
 }
@@ -201,8 +249,10 @@ type Service struct {
 	c *core.Client
 }
 
-// NewService is used by accounts.NewClient; use accounts.Client.Invitations.
-func NewService(c *core.Client) *Service { return &Service{c: c} }
+// init lets accounts.NewClient build the Service (see internal/services).
+func init() {
+	services.Register(func(c *core.Client) *Service { return &Service{c: c} })
+}
 
 // Send invites an email address into the authenticated user's current workspace
 // (POST accounts/invitations/). The invitee gets an email with a link to

@@ -18,13 +18,21 @@ import (
 	"github.com/coolset-go/sdk/internal/once"
 	"github.com/coolset-go/sdk/internal/pagination"
 	"github.com/coolset-go/sdk/internal/requestconfig"
+	"github.com/coolset-go/sdk/internal/services"
 	"github.com/coolset-go/sdk/internal/validate"
 )
 
 // RequestOption changes one call; see the constructors in package accounts.
 type RequestOption = requestconfig.Option
 
-// Page is one page of a list; see accounts.Page.
+// Page is one page of a list, the same type as accounts.Page. Its fields:
+//
+//   - Results []T: the page's items, in the server's order.
+//   - Count *int: the total number of items across all pages, when the server
+//     said (envelope answers); nil otherwise.
+//   - Next string: the absolute URL of the next page, or "" on the last page
+//     or when the server gives no links (bare arrays).
+//   - Previous string: the absolute URL of the previous page, or "".
 type Page[T any] = pagination.Page[T]
 
 // Limits the API puts on an organization's fields.
@@ -111,7 +119,7 @@ type CreateRequest struct {
 // Validate checks the request without sending anything.
 func (r *CreateRequest) Validate() error {
 	if r == nil {
-		return validate.NotEmpty("name", "")
+		return validate.RequiredRequest("name and slug are required")
 	}
 	return validateNameSlug(r.Name, r.Slug)
 }
@@ -133,7 +141,7 @@ type UpdateRequest struct {
 // Validate checks the request without sending anything.
 func (r *UpdateRequest) Validate() error {
 	if r == nil {
-		return validate.NotEmpty("name", "")
+		return validate.RequiredRequest("name and slug are required")
 	}
 	return validateNameSlug(r.Name, r.Slug)
 }
@@ -167,8 +175,10 @@ type Service struct {
 	c *core.Client
 }
 
-// NewService is used by accounts.NewClient; use accounts.Client.Organizations.
-func NewService(c *core.Client) *Service { return &Service{c: c} }
+// init lets accounts.NewClient build the Service (see internal/services).
+func init() {
+	services.Register(func(c *core.Client) *Service { return &Service{c: c} })
+}
 
 func (s *Service) spec(opts *ListOptions, reqOpts []RequestOption) pagination.Spec {
 	spec := pagination.NewSpec(s.c, endpoints.Organizations, opts, nil, reqOpts)

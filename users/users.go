@@ -24,22 +24,68 @@ import (
 	"github.com/coolset-go/sdk/internal/once"
 	"github.com/coolset-go/sdk/internal/pagination"
 	"github.com/coolset-go/sdk/internal/requestconfig"
+	"github.com/coolset-go/sdk/internal/services"
 	"github.com/coolset-go/sdk/internal/validate"
 )
 
 // RequestOption changes one call; see the constructors in package accounts.
 type RequestOption = requestconfig.Option
 
-// Page is one page of a list; see accounts.Page.
+// Page is one page of a list, the same type as accounts.Page. Its fields:
+//
+//   - Results []T: the page's items, in the server's order.
+//   - Count *int: the total number of items across all pages, when the server
+//     said (envelope answers); nil otherwise.
+//   - Next string: the absolute URL of the next page, or "" on the last page
+//     or when the server gives no links (bare arrays).
+//   - Previous string: the absolute URL of the previous page, or "".
 type Page[T any] = pagination.Page[T]
 
-// Company is the workspace embedded in a user profile.
+// Company is the workspace embedded in a user profile; it carries more of the
+// company's data than a workspace list item. Its fields (the API's names in brackets):
+//
+//   - ID int (id): the company's id, the one workspace calls take.
+//   - Name string (name): the company's name.
+//   - Type workspaces.WorkspaceType (type): the kind of workspace, such as
+//     "active" or "trial".
+//   - Country *string (country): the country code, such as "NL"; nil when
+//     unknown.
+//   - CreditsUsed StringOrNumber (credits_used): the credits used, as the API
+//     writes them.
+//   - NrOfEmployees, NrOfLocations, NrOfTransactions int (nr_of_employees,
+//     nr_of_locations, nr_of_transactions): the company's numbers of
+//     employees, locations and transactions.
+//   - MinimumDateFilter string (minimum_date_filter): the earliest date the
+//     company's filters allow (YYYY-MM-DD), or "".
+//   - ResultsLimitEarliestYear, ResultsLimitLatestYear string
+//     (results_limit_earliest_year, results_limit_latest_year): the start and
+//     end of the company's results window (YYYY-MM-DD), or "".
+//   - MinTransactionDate, MaxTransactionDate string (min_transaction_date,
+//     max_transaction_date): the dates of the first and last transactions, or
+//     "".
+//   - ChiftConsumerID string (chift_consumer_id): the company's id at the
+//     Chift integration, or "".
+//   - DefaultCurrency string (default_currency): a currency code, such as
+//     "EUR".
+//   - DefaultLocale string (default_locale): a locale, such as "nl-NL".
+//   - DataRoomConsumerID string (data_room_consumer_id): the company's id at
+//     the data room, or "".
+//   - Information map[string]any (information): free-form company data; the
+//     API gives it no schema.
+//   - PulseParams string (pulse_params): the survey parameters, as the API
+//     writes them.
+//   - Flags []Flag (flags): the feature flags enabled for the company.
 type Company = model.Company
 
-// Flag is a feature flag enabled for a company.
+// Flag is a feature flag enabled for a company. Its field:
+//
+//   - Name string (name): the flag's name.
 type Flag = model.Flag
 
-// StringOrNumber is a text field that may arrive as a JSON number.
+// StringOrNumber is a text field the API documents as a string but that may
+// arrive as a JSON number (an id, an amount). It holds the text either way
+// (null decodes as "") and is sent as a JSON string. Its method Int reads it
+// as an integer.
 type StringOrNumber = model.StringOrNumber
 
 // Limits the API puts on a user's fields.
@@ -205,7 +251,7 @@ type CreateRequest struct {
 // Validate checks the request without sending anything.
 func (r *CreateRequest) Validate() error {
 	if r == nil {
-		return nil
+		return validate.RequiredRequest("pass &users.CreateRequest{} to create a user without sending any field")
 	}
 	var email *string
 	if r.Email != "" {
@@ -236,7 +282,7 @@ type UpdateRequest struct {
 // Validate checks the request without sending anything.
 func (r *UpdateRequest) Validate() error {
 	if r == nil {
-		return apierror.Invalid("request", "an update needs a request; use Patch to change nothing")
+		return validate.RequiredRequest("an update sends every field; use Patch to change some")
 	}
 	return validateFields(&r.Email, &r.FirstName, &r.LastName, r.Groups)
 }
@@ -299,8 +345,10 @@ type Service struct {
 	c *core.Client
 }
 
-// NewService is used by accounts.NewClient; use accounts.Client.Users.
-func NewService(c *core.Client) *Service { return &Service{c: c} }
+// init lets accounts.NewClient build the Service (see internal/services).
+func init() {
+	services.Register(func(c *core.Client) *Service { return &Service{c: c} })
+}
 
 func (s *Service) spec(opts *ListOptions, reqOpts []RequestOption) pagination.Spec {
 	spec := pagination.NewSpec(s.c, endpoints.Users, opts, nil, reqOpts)
@@ -339,7 +387,8 @@ func (s *Service) Current(ctx context.Context, reqOpts ...RequestOption) (*User,
 	return core.Call[User](ctx, s.c, "GET", endpoints.CurrentUserLegacy, nil, reqOpts)
 }
 
-// Create creates a user (POST accounts/users/).
+// Create creates a user (POST accounts/users/). A nil req is refused as
+// field "request".
 //
 // When the answer is lost after the request may have reached the server (a 500,
 // a proxy's 502 or 504, a connection cut), Create looks the user up by email
@@ -348,13 +397,11 @@ func (s *Service) Current(ctx context.Context, reqOpts ...RequestOption) (*User,
 // user is created again; a user with that email and other values is an
 // *accounts.RecoveryError, as is a failed lookup. A request without an email
 // cannot be looked up: its error then matches accounts.ErrMayHaveActed.
-// accounts.WithoutRecovery turns the lookup off.
+// accounts.WithoutRecovery turns the lookup off. A nil req is refused before
+// sending (field "request"); &CreateRequest{} sends an empty object.
 func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...RequestOption) (*User, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
-	}
-	if req == nil {
-		req = &CreateRequest{}
 	}
 	cr := once.Create[User]{
 		What:   "user",

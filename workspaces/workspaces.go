@@ -26,13 +26,21 @@ import (
 	"github.com/coolset-go/sdk/internal/once"
 	"github.com/coolset-go/sdk/internal/pagination"
 	"github.com/coolset-go/sdk/internal/requestconfig"
+	"github.com/coolset-go/sdk/internal/services"
 	"github.com/coolset-go/sdk/internal/validate"
 )
 
 // RequestOption changes one call; see the constructors in package accounts.
 type RequestOption = requestconfig.Option
 
-// Page is one page of a list; see accounts.Page.
+// Page is one page of a list, the same type as accounts.Page. Its fields:
+//
+//   - Results []T: the page's items, in the server's order.
+//   - Count *int: the total number of items across all pages, when the server
+//     said (envelope answers); nil otherwise.
+//   - Next string: the absolute URL of the next page, or "" on the last page
+//     or when the server gives no links (bare arrays).
+//   - Previous string: the absolute URL of the previous page, or "".
 type Page[T any] = pagination.Page[T]
 
 // WorkspaceType is the kind of a workspace. The API knows the six Type*
@@ -124,8 +132,10 @@ type Service struct {
 	c *core.Client
 }
 
-// NewService is used by accounts.NewClient; use accounts.Client.Workspaces.
-func NewService(c *core.Client) *Service { return &Service{c: c} }
+// init lets accounts.NewClient build the Service (see internal/services).
+func init() {
+	services.Register(func(c *core.Client) *Service { return &Service{c: c} })
+}
 
 func (s *Service) spec(opts *ListOptions, reqOpts []RequestOption) pagination.Spec {
 	var extra url.Values

@@ -13,11 +13,12 @@ import (
 	"github.com/coolset-go/sdk/internal/requestconfig"
 )
 
-// RetryPolicy says how often and how long the SDK retries. The accounts
-// package re-exports it as accounts.RetryPolicy.
+// RetryPolicy says how often and how long the SDK retries. accounts.RetryPolicy
+// is the public form, converted by accounts.WithRetryPolicy.
 type RetryPolicy struct {
 	// MaxRetries is the number of retries after the first attempt. Zero takes
-	// the default (5); a negative value disables retries.
+	// the default (5); a negative value disables retries (accounts'
+	// MaxRetries of Ptr(0) arrives as -1, nil as 0).
 	MaxRetries int
 	// MinWait is the first backoff wait (default 500ms); each retry doubles it.
 	MinWait time.Duration

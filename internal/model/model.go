@@ -8,7 +8,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
+	"strings"
+	"sync"
 )
 
 // Company is a workspace as embedded in a user profile or an invitation status
@@ -167,19 +170,74 @@ func (v BoolOrString) Bool() (value, ok bool) {
 	return false, false
 }
 
-// Extra collects the members of a JSON object that are not in known, so that
-// fields the SDK does not type yet stay reachable. It returns nil when there
-// are none.
-func Extra(data []byte, known ...string) (map[string]json.RawMessage, error) {
+// Extra collects the members of a JSON object that encoding/json would not
+// decode into a struct of type T, so that fields the SDK does not type yet stay
+// reachable. The names T knows are read from its json tags (a field without a
+// tag is known by its Go name, "-" is not decoded, embedded structs lend their
+// fields), once per type; like encoding/json, a member matches a name
+// regardless of case. It returns nil when there are none. T is a struct type,
+// typically the plain copy an UnmarshalJSON decodes into:
+//
+//	type plain Invitation
+//	...
+//	extra, err := model.Extra[plain](b)
+func Extra[T any](data []byte) (map[string]json.RawMessage, error) {
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal(data, &all); err != nil {
 		return nil, err
 	}
-	for _, k := range known {
-		delete(all, k)
+	known := knownNames(reflect.TypeFor[T]())
+	for k := range all {
+		if _, ok := known[strings.ToLower(k)]; ok {
+			delete(all, k)
+		}
 	}
 	if len(all) == 0 {
 		return nil, nil
 	}
 	return all, nil
+}
+
+// names caches knownNames per type: reflect.Type to map[string]struct{}.
+var names sync.Map
+
+// knownNames returns the lower-cased JSON member names a struct type decodes.
+func knownNames(t reflect.Type) map[string]struct{} {
+	if v, ok := names.Load(t); ok {
+		return v.(map[string]struct{})
+	}
+	set := map[string]struct{}{}
+	addNames(set, t, 0)
+	v, _ := names.LoadOrStore(t, set)
+	return v.(map[string]struct{})
+}
+
+// addNames adds the names of t's fields to set, following embedded structs
+// (to a bounded depth, so that no type can make it recurse for ever).
+func addNames(set map[string]struct{}, t reflect.Type, depth int) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || depth > 8 {
+		return
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			addNames(set, f.Type, depth+1)
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		set[strings.ToLower(name)] = struct{}{}
+	}
 }

@@ -60,16 +60,35 @@ func TestBoolOrString(t *testing.T) {
 	}
 }
 
+type embedded struct {
+	Seats int `json:"seats"`
+}
+
+type sample struct {
+	ID     int    `json:"id"`
+	Name   string `json:"name,omitempty"`
+	Plain  string
+	Hidden string `json:"-"`
+	Dash   string `json:"-,"`
+	embedded
+	private int                        // unexported: never decoded
+	Extra   map[string]json.RawMessage `json:"-"`
+}
+
 func TestExtra(t *testing.T) {
-	got, err := Extra([]byte(`{"id":1,"name":"x","seats":2,"tags":["a"]}`), "id", "name")
-	want := map[string]json.RawMessage{"seats": json.RawMessage(`2`), "tags": json.RawMessage(`["a"]`)}
+	got, err := Extra[sample]([]byte(`{"id":1,"NAME":"x","plain":"p","-":"d","seats":2,"Hidden":"h","private":3,"tags":["a"]}`))
+	want := map[string]json.RawMessage{"Hidden": json.RawMessage(`"h"`), "private": json.RawMessage(`3`), "tags": json.RawMessage(`["a"]`)}
 	if err != nil || !reflect.DeepEqual(got, want) {
-		t.Errorf("Extra = %v, %v", got, err)
+		t.Errorf("Extra = %s, %v; want %s", got, err, want)
 	}
-	if got, err := Extra([]byte(`{"id":1}`), "id"); err != nil || got != nil {
+	// the names come from the cache the second time, and agree
+	if got, err := Extra[sample]([]byte(`{"id":1,"seats":2}`)); err != nil || got != nil {
 		t.Errorf("no extra members: %v, %v", got, err)
 	}
-	if _, err := Extra([]byte(`[1]`)); err == nil {
+	if _, err := Extra[sample]([]byte(`[1]`)); err == nil {
 		t.Error("a non-object accepted")
+	}
+	if got, err := Extra[int]([]byte(`{"a":1}`)); err != nil || len(got) != 1 {
+		t.Errorf("a non-struct type knows no name: %v, %v", got, err)
 	}
 }

@@ -594,7 +594,7 @@ func (w *walker[T]) checkNext(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("accounts: %s: unreadable next link: %w", w.spec.Path, err)
 	}
 	if !w.spec.Client.SameBase(u) {
-		return nil, &ForeignLinkError{Path: w.spec.Path, Link: redactLink(u)}
+		return nil, fmt.Errorf("accounts: %s: %w", w.spec.Path, &core.RedirectError{Location: redactLink(u), Reason: core.ReasonForeign, NextLink: true})
 	}
 	key := linkKey(u)
 	if w.seen[key] {
@@ -625,19 +625,6 @@ func linkKey(u *url.URL) string {
 	}
 	slices.Sort(pairs)
 	return u.EscapedPath() + "?" + strings.Join(pairs, "\x00")
-}
-
-// ForeignLinkError reports a pagination link that leaves the client's base URL.
-type ForeignLinkError struct {
-	// Path is the list's path.
-	Path string
-	// Link is the refused link, without its query string.
-	Link string
-}
-
-// Error names the list and the refused link, without its query string.
-func (e *ForeignLinkError) Error() string {
-	return "accounts: " + e.Path + ": refused to follow a next link away from the base URL: " + e.Link
 }
 
 func redactLink(u *url.URL) string {

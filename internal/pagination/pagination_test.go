@@ -286,9 +286,9 @@ func TestAllRefusesForeignNext(t *testing.T) {
 			mt.RegisterResponder("GET", base+"things", httpmock.NewStringResponder(200,
 				`{"count":20,"next":"`+next+`","previous":null,"results":`+items(0, 10)+`}`))
 			ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things"}))
-			var fe *pagination.ForeignLinkError
-			if !errors.As(err, &fe) {
-				t.Fatalf("err = %v, want ForeignLinkError", err)
+			var fe *core.RedirectError
+			if !errors.As(err, &fe) || !fe.NextLink {
+				t.Fatalf("err = %v, want a RedirectError for a next link", err)
 			}
 			if strings.Contains(err.Error(), "offset=10") {
 				t.Errorf("error quotes the link's query: %v", err)

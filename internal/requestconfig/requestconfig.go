@@ -3,6 +3,14 @@
 // The accounts package re-exports Option as accounts.RequestOption together with
 // documented constructors; resource packages accept it as a trailing variadic
 // argument. Options are applied in order, so a later option wins.
+//
+// Config is reachable from the public API only as the parameter type of
+// accounts.RequestOption (func(*Config)). A user cannot name it (the package is
+// internal), so cannot write an option of their own nor read or set its
+// fields: every field, flags such as NoRecovery and OnResponse included, is
+// set only by accounts' documented option constructors, and `go doc accounts`
+// shows those constructors, not this type. That is why its fields may carry
+// internal flags.
 package requestconfig
 
 import (
@@ -18,11 +26,13 @@ type Config struct {
 	MaxRetries *int
 	// Timeout bounds the whole call, retries and waits included, when positive.
 	Timeout time.Duration
-	// Prefetch is the number of pages an All iterator may have in flight
-	// ahead of the page being read, on lists whose envelope states the count
-	// (see pagination.All). 0 means the SDK's default, pagination.DefaultPrefetch
-	// (10); a negative value turns fetching ahead off, so pages are fetched one
-	// at a time. accounts.WithPrefetch stores 0 and below as -1.
+	// Prefetch is the caller's choice of how many pages an All iterator may
+	// have in flight ahead of the page being read, on lists whose envelope
+	// states the count (see pagination.All). It holds one of three things,
+	// each with its own name: PrefetchDefault (the zero value: no choice, the
+	// SDK's default applies), PrefetchOff (fetch one page at a time), or a
+	// positive number of pages. accounts.WithPrefetch(n) stores PrefetchOff
+	// for n of 0 or less. Read it with Ahead.
 	Prefetch int
 	// OnResponse, when set, receives the status and headers of the call's
 	// successful answer (accounts.WithResponseInto).
@@ -30,6 +40,28 @@ type Config struct {
 	// NoRecovery turns off the recovery of a create whose answer was lost
 	// (accounts.WithoutRecovery): the failure is returned as it is.
 	NoRecovery bool
+}
+
+// The values of Config.Prefetch besides a positive number of pages.
+const (
+	// PrefetchDefault is Config.Prefetch when the caller did not choose:
+	// the SDK's default applies.
+	PrefetchDefault = 0
+	// PrefetchOff is Config.Prefetch when the caller turned fetching ahead
+	// off: pages are fetched one at a time.
+	PrefetchOff = -1
+)
+
+// Ahead returns how many pages to fetch ahead: def when the caller did not
+// choose, 0 when fetching ahead is off, the caller's number otherwise.
+func (c Config) Ahead(def int) int {
+	switch {
+	case c.Prefetch == PrefetchDefault:
+		return def
+	case c.Prefetch < 0:
+		return 0
+	}
+	return c.Prefetch
 }
 
 // Option changes the Config of one call.

@@ -13,6 +13,14 @@ import (
 	"github.com/coolset-go/sdk/internal/apierror"
 )
 
+// RequiredRequest is the one answer to a nil request a call cannot do
+// without: field "request", whatever the request's own fields are called.
+// instead says what to write instead, such as "pass &users.CreateRequest{} to
+// send no field".
+func RequiredRequest(instead string) error {
+	return apierror.Invalid("request", "must not be nil; %s", instead)
+}
+
 // NonNegative refuses a negative number.
 func NonNegative(field string, v *int) error {
 	if v != nil && *v < 0 {

@@ -1,4 +1,4 @@
-package accounts_test
+package workspaces_test
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package accounts_test
+package invitations_test
 
 import (
 	"context"
@@ -11,8 +11,14 @@ import (
 	"time"
 
 	"github.com/coolset-go/sdk/accounts"
+	"github.com/coolset-go/sdk/internal/sdktest"
 	"github.com/coolset-go/sdk/invitations"
 	"github.com/jarcoal/httpmock"
+)
+
+const (
+	userUUID = sdktest.UserUUID
+	orgUUID  = sdktest.OrgUUID
 )
 
 const inviteUUID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
@@ -146,7 +152,7 @@ func TestInvitationsRefuseBadInput(t *testing.T) {
 		fields string
 		call   func(c *accounts.Client) error
 	}{
-		{"nil send", "email", func(c *accounts.Client) error {
+		{"nil send", "request", func(c *accounts.Client) error {
 			_, err := c.Invitations.Send(ctx, nil)
 			return err
 		}},
@@ -166,7 +172,7 @@ func TestInvitationsRefuseBadInput(t *testing.T) {
 			_, err := c.Invitations.Create(ctx, &invitations.CreateRequest{Role: "ADMIN"})
 			return err
 		}},
-		{"nil create", "invitee_identifier", func(c *accounts.Client) error {
+		{"nil create", "request", func(c *accounts.Client) error {
 			_, err := c.Invitations.Create(ctx, nil)
 			return err
 		}},

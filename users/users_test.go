@@ -1,4 +1,4 @@
-package accounts_test
+package users_test
 
 import (
 	"context"
@@ -8,11 +8,12 @@ import (
 	"testing"
 
 	"github.com/coolset-go/sdk/accounts"
+	"github.com/coolset-go/sdk/internal/sdktest"
 	"github.com/coolset-go/sdk/users"
 	"github.com/jarcoal/httpmock"
 )
 
-const userUUID = "9b2f3c1e-8d4a-4c1b-9e7f-2a6d5c4b3a21"
+const userUUID = sdktest.UserUUID
 const userJSON = `{"id":7,"uuid":"` + userUUID + `","email":"ana@example.com","first_name":"Ana","last_name":"Lima","groups":[2,3],"is_active":true}`
 
 // checkUser returns a function that asserts a call's result is the sample
@@ -194,6 +195,10 @@ func TestUsersRefuseBadInput(t *testing.T) {
 		}},
 		{"names too long", "first_name last_name", func(c *accounts.Client) error {
 			_, err := c.Users.Update(ctx, userUUID, &users.UpdateRequest{Email: "ana@example.com", FirstName: long, LastName: long})
+			return err
+		}},
+		{"nil create", "request", func(c *accounts.Client) error {
+			_, err := c.Users.Create(ctx, nil)
 			return err
 		}},
 		{"nil update", "request", func(c *accounts.Client) error {

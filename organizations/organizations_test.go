@@ -1,4 +1,4 @@
-package accounts_test
+package organizations_test
 
 import (
 	"context"
@@ -7,11 +7,12 @@ import (
 	"testing"
 
 	"github.com/coolset-go/sdk/accounts"
+	"github.com/coolset-go/sdk/internal/sdktest"
 	"github.com/coolset-go/sdk/organizations"
 )
 
-const orgUUID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
-const orgJSON = `{"uuid":"` + orgUUID + `","name":"Green Harbor","slug":"green-harbor","account_portal_url":"https://portal.example.com/green-harbor"}`
+const orgUUID = sdktest.OrgUUID
+const orgJSON = sdktest.OrgJSON
 
 // checkOrg returns a function that asserts a call's result is the sample
 // organization, so that it can take a call's two results directly.
@@ -94,8 +95,12 @@ func TestOrganizationsRefuseBadInput(t *testing.T) {
 			_, err := c.Organizations.Create(ctx, &organizations.CreateRequest{Name: "n", Slug: "no spaces"})
 			return err
 		}},
-		{"nil create", "name", func(c *accounts.Client) error {
+		{"nil create", "request", func(c *accounts.Client) error {
 			_, err := c.Organizations.Create(ctx, nil)
+			return err
+		}},
+		{"nil update", "request", func(c *accounts.Client) error {
+			_, err := c.Organizations.Update(ctx, orgUUID, nil)
 			return err
 		}},
 		{"both bad on update", "name slug", func(c *accounts.Client) error {
