@@ -106,7 +106,7 @@ func (s *AnalystsService) PatchMe(ctx context.Context, patch *AnalystPatchReques
 	if patch == nil {
 		patch = &AnalystPatchRequest{}
 	}
-	return once.Call[Analyst](ctx, s.c, 15, "PATCH", endpoints.CurrentAnalyst, patch, reqOpts)
+	return once.Call[Analyst](ctx, s.c, "PATCH", endpoints.CurrentAnalyst, patch, reqOpts)
 }
 
 // Current returns the authenticated user's analyst record.

@@ -35,7 +35,7 @@ func (c *Client) LoginURL(ctx context.Context, email string, opts ...RequestOpti
 	body := struct {
 		Email string `json:"email"`
 	}{email}
-	return once.Call[LoginParams](ctx, c.core, 22, "POST", endpoints.LoginURL, body, opts)
+	return once.Call[LoginParams](ctx, c.core, "POST", endpoints.LoginURL, body, opts)
 }
 
 // PortalResult is the server's answer to Portal.

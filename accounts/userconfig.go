@@ -44,5 +44,5 @@ func (s *UserConfigService) Patch(ctx context.Context, patch *UserConfigPatchReq
 	if patch == nil {
 		patch = &UserConfigPatchRequest{}
 	}
-	return once.Call[UserConfig](ctx, s.c, 4, "PATCH", endpoints.UserConfig, patch, opts)
+	return once.Call[UserConfig](ctx, s.c, "PATCH", endpoints.UserConfig, patch, opts)
 }

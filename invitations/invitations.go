@@ -397,7 +397,7 @@ func (s *Service) Resend(ctx context.Context, uuid string, reqOpts ...RequestOpt
 	if err := validate.UUID("uuid", uuid); err != nil {
 		return nil, err
 	}
-	return once.Call[Invitation](ctx, s.c, 20, "POST", endpoints.Invite(uuid), nil, reqOpts)
+	return once.Call[Invitation](ctx, s.c, "POST", endpoints.Invite(uuid), nil, reqOpts)
 }
 
 // Revoke withdraws the organization invitation with the given UUID (DELETE
@@ -406,5 +406,5 @@ func (s *Service) Revoke(ctx context.Context, uuid string, reqOpts ...RequestOpt
 	if err := validate.UUID("uuid", uuid); err != nil {
 		return err
 	}
-	return once.Do(ctx, s.c, 21, "DELETE", endpoints.Invite(uuid), reqOpts)
+	return once.Do(ctx, s.c, "DELETE", endpoints.Invite(uuid), reqOpts)
 }

@@ -262,7 +262,7 @@ func (s *Service) Update(ctx context.Context, uuid string, req *UpdateRequest, r
 	if err := errors.Join(validate.UUID("uuid", uuid), req.Validate()); err != nil {
 		return nil, err
 	}
-	return once.Call[Organization](ctx, s.c, 26, "PUT", endpoints.Organization(uuid), req, reqOpts)
+	return once.Call[Organization](ctx, s.c, "PUT", endpoints.Organization(uuid), req, reqOpts)
 }
 
 // Patch changes the fields of req that are set (PATCH
@@ -274,7 +274,7 @@ func (s *Service) Patch(ctx context.Context, uuid string, req *PatchRequest, req
 	if req == nil {
 		req = &PatchRequest{}
 	}
-	return once.Call[Organization](ctx, s.c, 27, "PATCH", endpoints.Organization(uuid), req, reqOpts)
+	return once.Call[Organization](ctx, s.c, "PATCH", endpoints.Organization(uuid), req, reqOpts)
 }
 
 // Delete deletes an organization (DELETE accounts/organizations/{uuid}/).
@@ -282,7 +282,7 @@ func (s *Service) Delete(ctx context.Context, uuid string, reqOpts ...RequestOpt
 	if err := validate.UUID("uuid", uuid); err != nil {
 		return err
 	}
-	return once.Do(ctx, s.c, 28, "DELETE", endpoints.Organization(uuid), reqOpts)
+	return once.Do(ctx, s.c, "DELETE", endpoints.Organization(uuid), reqOpts)
 }
 
 // Increment adds usage to an organization's usage (POST
@@ -303,7 +303,7 @@ func (s *Service) Increment(ctx context.Context, uuid string, usage int, reqOpts
 	body := struct {
 		Usage int `json:"usage"`
 	}{usage}
-	return once.Call[Usage](ctx, s.c, 29, "POST", endpoints.OrganizationIncrement(uuid), body, reqOpts)
+	return once.Call[Usage](ctx, s.c, "POST", endpoints.OrganizationIncrement(uuid), body, reqOpts)
 }
 
 // send makes one call that answers an Organization.

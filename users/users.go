@@ -476,7 +476,7 @@ func (s *Service) Update(ctx context.Context, uuid string, req *UpdateRequest, r
 	if body.Groups == nil {
 		body.Groups = []int{}
 	}
-	return once.Call[User](ctx, s.c, 33, "PUT", endpoints.User(uuid), &body, reqOpts)
+	return once.Call[User](ctx, s.c, "PUT", endpoints.User(uuid), &body, reqOpts)
 }
 
 // Patch changes the fields of req that are set (PATCH accounts/users/{uuid}/).
@@ -495,7 +495,7 @@ func (s *Service) Patch(ctx context.Context, uuid string, req *PatchRequest, req
 		// server refuses.
 		body.Groups = &[]int{}
 	}
-	return once.Call[User](ctx, s.c, 34, "PATCH", endpoints.User(uuid), &body, reqOpts)
+	return once.Call[User](ctx, s.c, "PATCH", endpoints.User(uuid), &body, reqOpts)
 }
 
 // Delete deletes a user (DELETE accounts/users/{uuid}/). The API suggests
@@ -504,5 +504,5 @@ func (s *Service) Delete(ctx context.Context, uuid string, reqOpts ...RequestOpt
 	if err := validate.UUID("uuid", uuid); err != nil {
 		return err
 	}
-	return once.Do(ctx, s.c, 35, "DELETE", endpoints.User(uuid), reqOpts)
+	return once.Do(ctx, s.c, "DELETE", endpoints.User(uuid), reqOpts)
 }

@@ -191,5 +191,5 @@ func (s *Service) Switch(ctx context.Context, companyID int, reqOpts ...RequestO
 	body := struct {
 		CompanyID int `json:"company_id"`
 	}{companyID}
-	return once.Call[SwitchResult](ctx, s.c, 12, "POST", endpoints.SwitchWorkspace, body, reqOpts)
+	return once.Call[SwitchResult](ctx, s.c, "POST", endpoints.SwitchWorkspace, body, reqOpts)
 }

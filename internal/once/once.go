@@ -86,24 +86,37 @@ func Of(op int) Kind {
 	return 0
 }
 
-// Call makes write operation op, a Repeat or a Never, whose answer is one
-// JSON object, and returns it decoded as a T. A Repeat is retried after a
-// failure that may have reached the server; a Never is not, and its error
-// then matches apierror.ErrMayHaveActed.
-func Call[T any](ctx context.Context, c *core.Client, op int, method, path string, body any, opts []requestconfig.Option) (*T, error) {
+// Call makes a write that is not a create, whose answer is one JSON object,
+// and returns it decoded as a T. Its kind comes from the operation table by
+// method and path: a Repeat is retried after a failure that may have reached
+// the server; a Never is not, and its error then matches
+// apierror.ErrMayHaveActed.
+func Call[T any](ctx context.Context, c *core.Client, method, path string, body any, opts []requestconfig.Option) (*T, error) {
 	var out T
-	r := &core.Request{Method: method, Path: path, Body: body, Idempotent: Of(op) == Repeat}
+	r := &core.Request{Method: method, Path: path, Body: body, Idempotent: kindOf(method, path) == Repeat}
 	if _, err := c.Do(ctx, r, &out, opts); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// Do makes write operation op, a Repeat or a Never, whose answer has no value
-// the caller needs.
-func Do(ctx context.Context, c *core.Client, op int, method, path string, opts []requestconfig.Option) error {
-	_, err := c.Do(ctx, &core.Request{Method: method, Path: path, Idempotent: Of(op) == Repeat}, nil, opts)
+// Do makes a write that is not a create, whose answer has no value the
+// caller needs, as Call does.
+func Do(ctx context.Context, c *core.Client, method, path string, opts []requestconfig.Option) error {
+	_, err := c.Do(ctx, &core.Request{Method: method, Path: path, Idempotent: kindOf(method, path) == Repeat}, nil, opts)
 	return err
+}
+
+// kindOf returns the kind of the write that method and path (escaped,
+// relative to the base URL) make, from the operation table; 0 when the table
+// has no such operation, which then is treated as a write that must not be
+// repeated.
+func kindOf(method, path string) Kind {
+	op, _, ok := endpoints.Match(method, path)
+	if !ok {
+		return 0
+	}
+	return op.Kind
 }
 
 // Create describes one create (a Recover write) for Run.
