@@ -7,9 +7,10 @@ import (
 )
 
 // TestImportDirection keeps the package graph one-way: accounts imports the
-// resource packages, they import only internal packages, internal packages
-// import no public package, and accountstest imports no SDK package but the
-// endpoint table.
+// resource packages, they import only internal packages and paging (the
+// paging parameters their options embed), paging imports only internal
+// packages, internal packages import no public package, and accountstest
+// imports no SDK package but the endpoint table.
 func TestImportDirection(t *testing.T) {
 	const mod = "github.com/coolset-go/sdk/"
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, mod+"...").Output()
@@ -24,6 +25,8 @@ func TestImportDirection(t *testing.T) {
 			return "root"
 		case rel == "accounts/accountstest":
 			return "server"
+		case rel == "paging":
+			return "paging"
 		case strings.HasPrefix(rel, "internal/"):
 			return "internal"
 		case strings.HasPrefix(rel, "examples/"):
@@ -33,11 +36,12 @@ func TestImportDirection(t *testing.T) {
 		}
 	}
 	allowed := map[string]map[string]bool{
-		"root":     {"resource": true, "internal": true},
-		"resource": {"internal": true},
+		"root":     {"resource": true, "paging": true, "internal": true},
+		"resource": {"paging": true, "internal": true},
+		"paging":   {"internal": true},
 		"internal": {"internal": true},
 		"server":   {},
-		"example":  {"root": true, "resource": true, "server": true, "example": true},
+		"example":  {"root": true, "resource": true, "paging": true, "server": true, "example": true},
 	}
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	if len(lines) < 5 {

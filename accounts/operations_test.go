@@ -22,7 +22,7 @@ func TestCountriesList(t *testing.T) {
 		200, fixture(t, "countries.json"))
 	page, err := c.Countries.List(context.Background(), &countries.ListOptions{
 		Search: "land", Name: "Netherlands", Alpha2: "NL", Alpha3: "NLD", Numeric: "528",
-		Limit: accounts.Ptr(0), Offset: accounts.Ptr(20),
+		LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(0), Offset: accounts.Ptr(20)},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -206,7 +206,7 @@ func TestWorkspacesListMemberships(t *testing.T) {
 	c, mt := newMockClient(t)
 	expect(t, mt, want{method: "GET", path: "/api/accounts/users/me/workspaces/", query: url.Values{"limit": {"2"}, "offset": {"4"}}},
 		200, fixture(t, "memberships.json"))
-	page, err := c.Workspaces.ListMemberships(context.Background(), &workspaces.MembershipListOptions{Limit: accounts.Ptr(2), Offset: accounts.Ptr(4)})
+	page, err := c.Workspaces.ListMemberships(context.Background(), &workspaces.MembershipListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(2), Offset: accounts.Ptr(4)}})
 	if err != nil {
 		t.Fatal(err)
 	}
