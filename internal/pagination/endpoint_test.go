@@ -147,3 +147,19 @@ func TestEndpointServerSizedAsksNoPageSize(t *testing.T) {
 		}
 	}
 }
+
+// TestEndpointAllCopiesTheOptions: changing the options, their paging
+// included, after All is called changes nothing the loop sends.
+func TestEndpointAllCopiesTheOptions(t *testing.T) {
+	c, mt := newCore(t)
+	seen := recordQueries(t, mt, 25)
+	opts := &bothOptions{Search: "a", LimitOffset: paging.LimitOffset{Limit: ptr(10), Offset: ptr(20)}}
+	seq := bothList.All(context.Background(), c, opts, nil)
+	opts.Search, *opts.Limit, *opts.Offset = "b", 3, 0
+	if _, err := collect(t, seq); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"limit=10&offset=20&search=a", "limit=10&offset=25&search=a"}; !reflect.DeepEqual(*seen, want) {
+		t.Errorf("queries %q, want %q", *seen, want)
+	}
+}

@@ -147,6 +147,7 @@ func All[T any](ctx context.Context, s Spec) iter.Seq2[*T, error] {
 		return Fail[*T](s.Err)
 	}
 	s.Query = cloneValues(s.Query)
+	s.Size, s.Position = clonePtr(s.Size), clonePtr(s.Position)
 	s.Options = requestconfig.Clone(s.Options)
 	return func(yield func(*T, error) bool) {
 		if ctx == nil {
@@ -618,6 +619,14 @@ func redactLink(u *url.URL) string {
 	c := *u
 	c.RawQuery, c.Fragment, c.RawFragment, c.User = "", "", "", nil
 	return c.String()
+}
+
+func clonePtr(p *int) *int {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	return &c
 }
 
 func cloneValues(v url.Values) url.Values {
