@@ -12,6 +12,7 @@ import (
 	"github.com/coolset-go/sdk/internal/once"
 	"github.com/coolset-go/sdk/internal/pagination"
 	"github.com/coolset-go/sdk/internal/validate"
+	"github.com/coolset-go/sdk/paging"
 )
 
 // Analyst is an analyst of the organization (operations 13 to 15). The API
@@ -49,7 +50,7 @@ type AnalystListOptions struct {
 	// Search matches a search term.
 	Search string `url:"search,omitempty"`
 	// PageNumber pages the list.
-	PageNumber
+	paging.PageNumber
 }
 
 // Validate checks the options without sending anything.
@@ -139,7 +140,7 @@ func (g *Group) UnmarshalJSON(b []byte) error {
 // GroupListOptions pages the group list (GET accounts/groups/), which takes a
 // page number but no page size. A nil Page is not sent.
 type GroupListOptions struct {
-	PageOnly
+	paging.PageOnly
 }
 
 // Validate checks the options without sending anything; nil options are
