@@ -22,7 +22,7 @@ func TestAnalysts(t *testing.T) {
 	expect(t, mt, want{method: "GET", path: "/api/accounts/analysts/current/"}, 200, `{"consent_given":false,"user_uuid":"`+userUUID+`"}`)
 	expect(t, mt, want{method: "PATCH", path: "/api/accounts/analysts/current/", body: `{"consent_given":true}`}, 200, `{"consent_given":true,"user_uuid":"`+userUUID+`"}`)
 
-	page, err := c.Analysts.List(ctx, &accounts.AnalystListOptions{Search: "ana", Page: accounts.Ptr(1), PageSize: accounts.Ptr(5)})
+	page, err := c.Analysts.List(ctx, &accounts.AnalystListOptions{Search: "ana", PageNumber: accounts.PageNumber{Page: accounts.Ptr(1), PageSize: accounts.Ptr(5)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestGroupsKeepUnknownMembers(t *testing.T) {
 		`{"count":3,"next":"https://api.test/api/accounts/groups/?page=3","previous":"https://api.test/api/accounts/groups/","results":[{"id":2,"name":"ADMIN","permissions":["view_user"]}]}`))
 	mt.RegisterResponderWithQuery("GET", "https://api.test/api/accounts/groups/", "page=3", httpmock.NewStringResponder(200,
 		`{"count":3,"next":null,"previous":"https://api.test/api/accounts/groups/?page=2","results":[{"id":3,"name":"MEMBER"}]}`))
-	got, err := accounts.Collect(c.Groups.All(context.Background(), &accounts.GroupListOptions{Page: accounts.Ptr(2)}))
+	got, err := accounts.Collect(c.Groups.All(context.Background(), &accounts.GroupListOptions{PageOnly: accounts.PageOnly{Page: accounts.Ptr(2)}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestGroupsKeepUnknownMembers(t *testing.T) {
 
 func TestGroupsListRefusesPageZero(t *testing.T) {
 	checkRefused(t, "page", func(c *accounts.Client) error {
-		_, err := c.Groups.List(context.Background(), &accounts.GroupListOptions{Page: accounts.Ptr(0)})
+		_, err := c.Groups.List(context.Background(), &accounts.GroupListOptions{PageOnly: accounts.PageOnly{Page: accounts.Ptr(0)}})
 		return err
 	})
 }
@@ -96,19 +96,19 @@ func TestAnalystsRefuseBadInput(t *testing.T) {
 		call   func(c *accounts.Client) error
 	}{
 		"page zero": {"page", func(c *accounts.Client) error {
-			_, err := c.Analysts.List(ctx, &accounts.AnalystListOptions{Page: accounts.Ptr(0)})
+			_, err := c.Analysts.List(ctx, &accounts.AnalystListOptions{PageNumber: accounts.PageNumber{Page: accounts.Ptr(0)}})
 			return err
 		}},
 		"both negative": {"page page_size", func(c *accounts.Client) error {
-			_, err := c.Analysts.List(ctx, &accounts.AnalystListOptions{Page: accounts.Ptr(-1), PageSize: accounts.Ptr(-2)})
+			_, err := c.Analysts.List(ctx, &accounts.AnalystListOptions{PageNumber: accounts.PageNumber{Page: accounts.Ptr(-1), PageSize: accounts.Ptr(-2)}})
 			return err
 		}},
 		"page size zero in All": {"page_size", func(c *accounts.Client) error {
-			_, err := accounts.Collect(c.Analysts.All(ctx, &accounts.AnalystListOptions{PageSize: accounts.Ptr(0)}))
+			_, err := accounts.Collect(c.Analysts.All(ctx, &accounts.AnalystListOptions{PageNumber: accounts.PageNumber{PageSize: accounts.Ptr(0)}}))
 			return err
 		}},
 		"groups page zero in All": {"page", func(c *accounts.Client) error {
-			_, err := accounts.Collect(c.Groups.All(ctx, &accounts.GroupListOptions{Page: accounts.Ptr(0)}))
+			_, err := accounts.Collect(c.Groups.All(ctx, &accounts.GroupListOptions{PageOnly: accounts.PageOnly{Page: accounts.Ptr(0)}}))
 			return err
 		}},
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/coolset-go/sdk/internal/once"
 	"github.com/coolset-go/sdk/internal/pagination"
 	"github.com/coolset-go/sdk/internal/validate"
+	"github.com/coolset-go/sdk/paging"
 )
 
 // Analyst is an analyst of the organization (operations 13 to 15). The API
@@ -43,15 +44,13 @@ func (a *Analyst) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// AnalystListOptions searches and pages the analyst list (operation 13). Zero
-// fields are not sent.
+// AnalystListOptions searches and pages the analyst list (GET
+// accounts/analysts/). Zero fields are not sent.
 type AnalystListOptions struct {
 	// Search matches a search term.
 	Search string `url:"search,omitempty"`
-	// Page is the page number, from 1.
-	Page *int `url:"page,omitempty"`
-	// PageSize is the number of analysts per page.
-	PageSize *int `url:"page_size,omitempty"`
+	// PageNumber pages the list.
+	paging.PageNumber
 }
 
 // Validate checks the options without sending anything.
@@ -59,7 +58,7 @@ func (o *AnalystListOptions) Validate() error {
 	if o == nil {
 		return nil
 	}
-	return errors.Join(validate.Text("search", o.Search), validate.PositiveIfSet("page", o.Page), validate.PositiveIfSet("page_size", o.PageSize))
+	return errors.Join(validate.Text("search", o.Search), o.PageNumber.Validate())
 }
 
 // AnalystPatchRequest holds the changes to make to the current analyst (operation
@@ -75,21 +74,17 @@ type AnalystsService struct {
 	c *core.Client
 }
 
-func (s *AnalystsService) spec(opts *AnalystListOptions, reqOpts []RequestOption) pagination.Spec {
-	spec := pagination.NewSpec(s.c, endpoints.Analysts, opts, nil, reqOpts)
-	spec.Style = pagination.PageNumber
-	return spec
-}
+var analystList = pagination.Endpoint[Analyst, *AnalystListOptions]{Path: endpoints.Analysts, Style: pagination.PageNumber}
 
-// List returns one page of analysts (operation 13); opts may be nil.
+// List returns one page of analysts (GET accounts/analysts/); opts may be nil.
 func (s *AnalystsService) List(ctx context.Context, opts *AnalystListOptions, reqOpts ...RequestOption) (*Page[Analyst], error) {
-	return pagination.List[Analyst](ctx, s.spec(opts, reqOpts))
+	return analystList.List(ctx, s.c, opts, reqOpts)
 }
 
-// All iterates over every analyst that matches opts, page after page; opts may
-// be nil. Breaking out of the loop stops fetching.
+// All iterates over every analyst that matches opts (GET accounts/analysts/),
+// page after page; opts may be nil. Breaking out of the loop stops fetching.
 func (s *AnalystsService) All(ctx context.Context, opts *AnalystListOptions, reqOpts ...RequestOption) iter.Seq2[*Analyst, error] {
-	return pagination.All[Analyst](ctx, s.spec(opts, reqOpts))
+	return analystList.All(ctx, s.c, opts, reqOpts)
 }
 
 // Me returns the authenticated user's analyst record (GET
@@ -157,19 +152,19 @@ func (g *Group) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// GroupListOptions pages the group list (operation 16). Nil fields are not
-// sent.
+// GroupListOptions pages the group list (GET accounts/groups/), which takes a
+// page number but no page size. A nil Page is not sent.
 type GroupListOptions struct {
-	// Page is the page number, from 1.
-	Page *int `url:"page,omitempty"`
+	paging.PageOnly
 }
 
-// Validate checks the options without sending anything.
+// Validate checks the options without sending anything; nil options are
+// valid.
 func (o *GroupListOptions) Validate() error {
 	if o == nil {
 		return nil
 	}
-	return validate.PositiveIfSet("page", o.Page)
+	return o.PageOnly.Validate()
 }
 
 // GroupsService lists auth groups. Get one from Client.Groups.
@@ -177,20 +172,16 @@ type GroupsService struct {
 	c *core.Client
 }
 
-func (s *GroupsService) spec(opts *GroupListOptions, reqOpts []RequestOption) pagination.Spec {
-	spec := pagination.NewSpec(s.c, endpoints.Groups, opts, nil, reqOpts)
-	spec.Style = pagination.PageNumber
-	spec.ServerSized = true // the list takes page only
-	return spec
-}
+// groupList takes page only: the server decides the page size.
+var groupList = pagination.Endpoint[Group, *GroupListOptions]{Path: endpoints.Groups, Style: pagination.PageNumber, ServerSized: true}
 
-// List returns one page of groups (operation 16); opts may be nil.
+// List returns one page of groups (GET accounts/groups/); opts may be nil.
 func (s *GroupsService) List(ctx context.Context, opts *GroupListOptions, reqOpts ...RequestOption) (*Page[Group], error) {
-	return pagination.List[Group](ctx, s.spec(opts, reqOpts))
+	return groupList.List(ctx, s.c, opts, reqOpts)
 }
 
-// All iterates over every group, page after page; opts may be nil. Breaking
-// out of the loop stops fetching.
+// All iterates over every group (GET accounts/groups/), page after page; opts
+// may be nil. Breaking out of the loop stops fetching.
 func (s *GroupsService) All(ctx context.Context, opts *GroupListOptions, reqOpts ...RequestOption) iter.Seq2[*Group, error] {
-	return pagination.All[Group](ctx, s.spec(opts, reqOpts))
+	return groupList.All(ctx, s.c, opts, reqOpts)
 }

@@ -73,7 +73,7 @@ func everyOperation(ctx context.Context, c *accounts.Client, srv *accountstest.S
 		_, err = c.Invitations.Status(ctx, sent.ID) // 7
 		keep(err)
 	}
-	_, err = c.Users.List(ctx, &users.ListOptions{Search: "a", Limit: accounts.Ptr(5)}) // 8
+	_, err = c.Users.List(ctx, &users.ListOptions{Search: "a", LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(5)}}) // 8
 	keep(err)
 	_, err = c.Users.Me(ctx) // 9
 	keep(err)
@@ -139,7 +139,7 @@ func everyOperation(ctx context.Context, c *accounts.Client, srv *accountstest.S
 	keep(err)
 	_, err = c.Countries.Get(ctx, "XX")
 	keep(err)
-	for _, err := range c.Workspaces.All(ctx, &workspaces.ListOptions{Limit: accounts.Ptr(400)}) {
+	for _, err := range c.Workspaces.All(ctx, &workspaces.ListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(400)}}) {
 		drain(err)
 	}
 	return errs

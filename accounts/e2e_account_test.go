@@ -21,7 +21,7 @@ func TestE2EAnalysts(t *testing.T) {
 		}
 	}
 	var got []string
-	for a, err := range c.Analysts.All(ctx, &accounts.AnalystListOptions{PageSize: accounts.Ptr(6)}) {
+	for a, err := range c.Analysts.All(ctx, &accounts.AnalystListOptions{PageNumber: accounts.PageNumber{PageSize: accounts.Ptr(6)}}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,11 +65,11 @@ func TestE2EGroups(t *testing.T) {
 	if _, ok := groups[0].Extra["permissions"]; !ok {
 		t.Error("the undocumented permissions member was dropped")
 	}
-	page, err := c.Groups.List(ctx, &accounts.GroupListOptions{Page: accounts.Ptr(2)})
+	page, err := c.Groups.List(ctx, &accounts.GroupListOptions{PageOnly: accounts.PageOnly{Page: accounts.Ptr(2)}})
 	if err != nil || len(page.Results) != 1 || page.Next != "" || page.Previous == "" {
 		t.Fatalf("page 2 = %+v, %v", page, err)
 	}
-	if _, err := c.Groups.List(ctx, &accounts.GroupListOptions{Page: accounts.Ptr(3)}); !errors.Is(err, accounts.ErrNotFound) {
+	if _, err := c.Groups.List(ctx, &accounts.GroupListOptions{PageOnly: accounts.PageOnly{Page: accounts.Ptr(3)}}); !errors.Is(err, accounts.ErrNotFound) {
 		t.Fatalf("page past the end: %v", err)
 	}
 }

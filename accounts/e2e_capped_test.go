@@ -45,7 +45,7 @@ func TestE2EACappedServerYieldsEveryItem(t *testing.T) {
 	// list holds (the fake's Users() also lists users the owner cannot see).
 	plain := accountstest.NewServer(accountstest.WithMaxPageSize(0), accountstest.WithUserCount(130), accountstest.WithWorkspaceCount(260))
 	t.Cleanup(plain.Close)
-	page, err := clientFor(t, plain, accountstest.OwnerToken).Users.List(ctx, &users.ListOptions{Limit: accounts.Ptr(10000)})
+	page, err := clientFor(t, plain, accountstest.OwnerToken).Users.List(ctx, &users.ListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(10000)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,25 +58,25 @@ func TestE2EACappedServerYieldsEveryItem(t *testing.T) {
 		}
 	})
 	t.Run("users, bare array, limit/offset", func(t *testing.T) {
-		n := countAll(t, c.Users.All(ctx, &users.ListOptions{Limit: asked}), func(v *users.User) any { return [3]any{v.ID, v.UUID, v.Email} })
+		n := countAll(t, c.Users.All(ctx, &users.ListOptions{LimitOffset: accounts.LimitOffset{Limit: asked}}), func(v *users.User) any { return [3]any{v.ID, v.UUID, v.Email} })
 		if want := wantUsers; n != want || want <= maxPage {
 			t.Errorf("%d users, want %d", n, want)
 		}
 	})
 	t.Run("users, envelope, page/page_size", func(t *testing.T) {
-		n := countAll(t, c.Users.All(ctx, &users.ListOptions{PageSize: asked}), func(v *users.User) any { return [3]any{v.ID, v.UUID, v.Email} })
+		n := countAll(t, c.Users.All(ctx, &users.ListOptions{PageNumber: accounts.PageNumber{PageSize: asked}}), func(v *users.User) any { return [3]any{v.ID, v.UUID, v.Email} })
 		if want := wantUsers; n != want {
 			t.Errorf("%d users, want %d", n, want)
 		}
 	})
 	t.Run("workspaces, envelope, limit/offset", func(t *testing.T) {
-		n := countAll(t, c.Workspaces.All(ctx, &workspaces.ListOptions{Limit: accounts.Ptr(5000)}), func(v *workspaces.Workspace) any { return v.ID })
+		n := countAll(t, c.Workspaces.All(ctx, &workspaces.ListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(5000)}}), func(v *workspaces.Workspace) any { return v.ID })
 		if want := len(srv.Workspaces()); n != want {
 			t.Errorf("%d workspaces, want %d", n, want)
 		}
 	})
 	t.Run("memberships, object without count, limit/offset", func(t *testing.T) {
-		n := countAll(t, c.Workspaces.AllMemberships(ctx, &workspaces.MembershipListOptions{Limit: accounts.Ptr(5000)}), func(v *workspaces.Membership) any { return v.WorkspaceID })
+		n := countAll(t, c.Workspaces.AllMemberships(ctx, &workspaces.MembershipListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(5000)}}), func(v *workspaces.Membership) any { return v.WorkspaceID })
 		if want := len(srv.MembershipsOf(accountstest.OwnerToken)); n != want || want <= maxPage {
 			t.Errorf("%d memberships, want %d", n, want)
 		}

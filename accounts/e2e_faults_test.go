@@ -53,7 +53,7 @@ func TestFaultsListEveryWorkspaceOnceInOrder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := walkWorkspaces(c, srv, &workspaces.ListOptions{Limit: accounts.Ptr(10)}); err != nil {
+			if _, err := walkWorkspaces(c, srv, &workspaces.ListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(10)}}); err != nil {
 				t.Fatal(err)
 			}
 			fc := srv.FaultCounts()
@@ -102,7 +102,7 @@ func TestFaultsWalksSurviveAFailingServer(t *testing.T) {
 						return
 					}
 					defer c.CloseIdleConnections()
-					ok, err := walkWorkspaces(c, srv, &workspaces.ListOptions{Limit: accounts.Ptr(100)})
+					ok, err := walkWorkspaces(c, srv, &workspaces.ListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(100)}})
 					if ok {
 						complete.Add(1)
 					} else {
@@ -136,7 +136,7 @@ func TestFaultsBrokenPagesAreErrors(t *testing.T) {
 			}})
 			n := 0
 			var last error
-			for _, err := range c.Workspaces.All(context.Background(), &workspaces.ListOptions{Limit: accounts.Ptr(100)}) {
+			for _, err := range c.Workspaces.All(context.Background(), &workspaces.ListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(100)}}) {
 				if err != nil {
 					last = err
 					break

@@ -121,7 +121,7 @@ func TestE2EOrganizationInvitations(t *testing.T) {
 
 	// Full iteration of the page-based list.
 	var got []string
-	for inv, err := range c.Invitations.All(ctx, &invitations.ListOptions{PageSize: accounts.Ptr(4)}) {
+	for inv, err := range c.Invitations.All(ctx, &invitations.ListOptions{PageNumber: accounts.PageNumber{PageSize: accounts.Ptr(4)}}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,7 +130,7 @@ func TestE2EOrganizationInvitations(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(created) {
 		t.Fatalf("All = %v\nwant %v", got, created)
 	}
-	page, err := c.Invitations.List(ctx, &invitations.ListOptions{Page: accounts.Ptr(2), PageSize: accounts.Ptr(10)})
+	page, err := c.Invitations.List(ctx, &invitations.ListOptions{PageNumber: accounts.PageNumber{Page: accounts.Ptr(2), PageSize: accounts.Ptr(10)}})
 	if err != nil || *page.Count != n || len(page.Results) != 10 || page.Results[0].UUID != created[10] {
 		t.Fatalf("page 2 = %+v, %v", page, err)
 	}

@@ -16,7 +16,7 @@ func TestE2EOrganizations(t *testing.T) {
 
 	// Full iteration of a page-based list, in small pages.
 	var got []string
-	for o, err := range c.Organizations.All(ctx, &organizations.ListOptions{PageSize: accounts.Ptr(7)}) {
+	for o, err := range c.Organizations.All(ctx, &organizations.ListOptions{PageNumber: accounts.PageNumber{PageSize: accounts.Ptr(7)}}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,7 +82,7 @@ func TestE2EOrganizations(t *testing.T) {
 	if _, err := c.Organizations.Get(ctx, org.UUID); !errors.Is(err, accounts.ErrNotFound) {
 		t.Errorf("get after delete: %v", err)
 	}
-	if _, err := c.Organizations.List(ctx, &organizations.ListOptions{Page: accounts.Ptr(99)}); !errors.Is(err, accounts.ErrNotFound) {
+	if _, err := c.Organizations.List(ctx, &organizations.ListOptions{PageNumber: accounts.PageNumber{Page: accounts.Ptr(99)}}); !errors.Is(err, accounts.ErrNotFound) {
 		t.Errorf("page past the end: %v", err)
 	}
 }

@@ -39,7 +39,7 @@ func TestE2ECountries(t *testing.T) {
 		}
 	}
 
-	page, err := c.Countries.List(ctx, &countries.ListOptions{Limit: accounts.Ptr(10), Offset: accounts.Ptr(5)})
+	page, err := c.Countries.List(ctx, &countries.ListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(10), Offset: accounts.Ptr(5)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestE2ECountries(t *testing.T) {
 		t.Errorf("page = %d items from %v", len(page.Results), page.Results[0].Alpha2)
 	}
 
-	filtered, err := accounts.Collect(c.Countries.All(ctx, &countries.ListOptions{Search: "land", Limit: accounts.Ptr(3)}))
+	filtered, err := accounts.Collect(c.Countries.All(ctx, &countries.ListOptions{Search: "land", LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(3)}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestE2EUserConfigAndSwitch(t *testing.T) {
 func TestE2EMemberships(t *testing.T) {
 	for _, token := range []string{accountstest.OwnerToken, accountstest.AdminToken, accountstest.MemberToken} {
 		c, srv := newServerClient(t, token)
-		got, err := accounts.Collect(c.Workspaces.AllMemberships(context.Background(), &workspaces.MembershipListOptions{Limit: accounts.Ptr(7)}))
+		got, err := accounts.Collect(c.Workspaces.AllMemberships(context.Background(), &workspaces.MembershipListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(7)}}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -175,7 +175,7 @@ func TestE2EMemberships(t *testing.T) {
 
 func TestE2EListPage(t *testing.T) {
 	c, srv := newServerClient(t, accountstest.OwnerToken)
-	page, err := c.Workspaces.List(context.Background(), &workspaces.ListOptions{Limit: accounts.Ptr(10), Offset: accounts.Ptr(20)})
+	page, err := c.Workspaces.List(context.Background(), &workspaces.ListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(10), Offset: accounts.Ptr(20)}})
 	if err != nil {
 		t.Fatal(err)
 	}

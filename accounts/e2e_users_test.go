@@ -63,21 +63,21 @@ func TestE2EUsersListBothShapes(t *testing.T) {
 	}
 
 	t.Run("limit/offset walks bare arrays", func(t *testing.T) {
-		got := collectIDs(t, c.Users.All(ctx, &users.ListOptions{Limit: accounts.Ptr(40)}))
+		got := collectIDs(t, c.Users.All(ctx, &users.ListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(40)}}))
 		if !slices.Equal(got, want) {
 			t.Fatalf("got %d users, want %d (first difference at %d)", len(got), len(want), firstDiff(got, want))
 		}
-		page, err := c.Users.List(ctx, &users.ListOptions{Limit: accounts.Ptr(5), Offset: accounts.Ptr(10)})
+		page, err := c.Users.List(ctx, &users.ListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(5), Offset: accounts.Ptr(10)}})
 		if err != nil || page.Count != nil || len(page.Results) != 5 || page.Results[0].ID != want[10] || page.Results[0].Company == nil {
 			t.Fatalf("bare page = %+v, %v", page, err)
 		}
 	})
 	t.Run("page/page_size follows envelopes", func(t *testing.T) {
-		got := collectIDs(t, c.Users.All(ctx, &users.ListOptions{PageSize: accounts.Ptr(33)}))
+		got := collectIDs(t, c.Users.All(ctx, &users.ListOptions{PageNumber: accounts.PageNumber{PageSize: accounts.Ptr(33)}}))
 		if !slices.Equal(got, want) {
 			t.Fatalf("got %d users, want %d (first difference at %d)", len(got), len(want), firstDiff(got, want))
 		}
-		page, err := c.Users.List(ctx, &users.ListOptions{Page: accounts.Ptr(2), PageSize: accounts.Ptr(10)})
+		page, err := c.Users.List(ctx, &users.ListOptions{PageNumber: accounts.PageNumber{Page: accounts.Ptr(2), PageSize: accounts.Ptr(10)}})
 		if err != nil || page.Count == nil || *page.Count != len(want) || page.Next == "" || page.Previous == "" ||
 			page.Results[0].ID != want[10] || page.Results[0].UUID == "" || page.Results[0].IsActive == nil {
 			t.Fatalf("envelope page = %+v, %v", page, err)

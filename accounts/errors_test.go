@@ -119,11 +119,11 @@ func TestBadInputSendsNothing(t *testing.T) {
 			return err
 		}},
 		{"negative limit", "limit", func(c *accounts.Client) error {
-			_, err := c.Workspaces.List(ctx, &workspaces.ListOptions{Limit: accounts.Ptr(-1)})
+			_, err := c.Workspaces.List(ctx, &workspaces.ListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(-1)}})
 			return err
 		}},
 		{"negative offset in All", "offset", func(c *accounts.Client) error {
-			_, err := accounts.Collect(c.Workspaces.All(ctx, &workspaces.ListOptions{Offset: accounts.Ptr(-5)}))
+			_, err := accounts.Collect(c.Workspaces.All(ctx, &workspaces.ListOptions{LimitOffset: accounts.LimitOffset{Offset: accounts.Ptr(-5)}}))
 			return err
 		}},
 		{"lookup repeating a field", "name", func(c *accounts.Client) error {
@@ -135,7 +135,7 @@ func TestBadInputSendsNothing(t *testing.T) {
 			return err
 		}},
 		{"membership limit", "limit", func(c *accounts.Client) error {
-			_, err := c.Workspaces.ListMemberships(ctx, &workspaces.MembershipListOptions{Limit: accounts.Ptr(-2)})
+			_, err := c.Workspaces.ListMemberships(ctx, &workspaces.MembershipListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(-2)}})
 			return err
 		}},
 		{"company id", "company_id", func(c *accounts.Client) error {
@@ -147,7 +147,7 @@ func TestBadInputSendsNothing(t *testing.T) {
 			return err
 		}},
 		{"country limit", "limit", func(c *accounts.Client) error {
-			_, err := accounts.Collect(c.Countries.All(ctx, &countries.ListOptions{Limit: accounts.Ptr(-1)}))
+			_, err := accounts.Collect(c.Countries.All(ctx, &countries.ListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(-1)}}))
 			return err
 		}},
 	}
@@ -168,7 +168,7 @@ func TestBadInputSendsNothing(t *testing.T) {
 
 func TestSeveralBadFieldsAreAllNamed(t *testing.T) {
 	c, _ := newMockClient(t)
-	_, err := c.Workspaces.List(context.Background(), &workspaces.ListOptions{Type: "x", Limit: accounts.Ptr(-1), CountryIn: []string{"a,b"}})
+	_, err := c.Workspaces.List(context.Background(), &workspaces.ListOptions{Type: "x", CountryIn: []string{"a,b"}, LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(-1)}})
 	for _, field := range []string{"invalid type:", "invalid limit:", "invalid country__in:"} {
 		if err == nil || !strings.Contains(err.Error(), field) {
 			t.Errorf("err = %v, want it to name %q", err, field)
@@ -178,7 +178,7 @@ func TestSeveralBadFieldsAreAllNamed(t *testing.T) {
 
 func TestMembershipOptionsNameEveryBadField(t *testing.T) {
 	checkRefused(t, "limit offset", func(c *accounts.Client) error {
-		_, err := c.Workspaces.ListMemberships(context.Background(), &workspaces.MembershipListOptions{Limit: accounts.Ptr(-1), Offset: accounts.Ptr(-1)})
+		_, err := c.Workspaces.ListMemberships(context.Background(), &workspaces.MembershipListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(-1), Offset: accounts.Ptr(-1)}})
 		return err
 	})
 }

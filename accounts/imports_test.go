@@ -7,10 +7,11 @@ import (
 )
 
 // TestImportDirection keeps the package graph one-way: accounts imports the
-// resource packages, they import only internal packages, internal packages
-// import no public package (but internal/sdktest, the tests' helpers, which
-// builds clients and which no library code imports), and accountstest imports
-// no SDK package but the endpoint table.
+// resource packages, they import only internal packages and paging (the
+// paging parameters their options embed), paging imports only internal
+// packages, internal packages import no public package (but internal/sdktest,
+// the tests' helpers, which builds clients and which no library code
+// imports), and accountstest imports no SDK package but the endpoint table.
 func TestImportDirection(t *testing.T) {
 	const mod = "github.com/coolset-go/sdk/"
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, mod+"...").Output()
@@ -27,6 +28,8 @@ func TestImportDirection(t *testing.T) {
 			return "server"
 		case rel == "internal/sdktest":
 			return "testhelper"
+		case rel == "paging":
+			return "paging"
 		case strings.HasPrefix(rel, "internal/"):
 			return "internal"
 		case strings.HasPrefix(rel, "examples/"):
@@ -36,14 +39,15 @@ func TestImportDirection(t *testing.T) {
 		}
 	}
 	allowed := map[string]map[string]bool{
-		"root":     {"resource": true, "internal": true},
-		"resource": {"internal": true},
+		"root":     {"resource": true, "paging": true, "internal": true},
+		"resource": {"paging": true, "internal": true},
+		"paging":   {"internal": true},
 		"internal": {"internal": true},
 		"server":   {},
 		// imported by tests only: go list's Imports leaves test imports out,
 		// so no package may import it
-		"testhelper": {"root": true, "resource": true, "internal": true},
-		"example":    {"root": true, "resource": true, "server": true, "example": true},
+		"testhelper": {"root": true, "resource": true, "paging": true, "internal": true},
+		"example":    {"root": true, "resource": true, "paging": true, "server": true, "example": true},
 	}
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	if len(lines) < 5 {

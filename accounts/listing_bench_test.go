@@ -153,7 +153,7 @@ func sdkAll(size int, opts ...accounts.RequestOption) func(context.Context, *acc
 		}
 		n := 0
 		if pageStyle {
-			for _, err := range c.Organizations.All(ctx, &organizations.ListOptions{PageSize: sz}, opts...) {
+			for _, err := range c.Organizations.All(ctx, &organizations.ListOptions{PageNumber: accounts.PageNumber{PageSize: sz}}, opts...) {
 				if err != nil {
 					return n, err
 				}
@@ -161,7 +161,7 @@ func sdkAll(size int, opts ...accounts.RequestOption) func(context.Context, *acc
 			}
 			return n, nil
 		}
-		for _, err := range c.Workspaces.All(ctx, &workspaces.ListOptions{Limit: sz}, opts...) {
+		for _, err := range c.Workspaces.All(ctx, &workspaces.ListOptions{LimitOffset: accounts.LimitOffset{Limit: sz}}, opts...) {
 			if err != nil {
 				return n, err
 			}
@@ -255,7 +255,7 @@ func BenchmarkEarlyBreak(b *testing.B) {
 				ctx := context.Background()
 				loop := func() {
 					n := 0
-					for _, err := range c.Workspaces.All(ctx, &workspaces.ListOptions{Limit: accounts.Ptr(100)}, mode.opts...) {
+					for _, err := range c.Workspaces.All(ctx, &workspaces.ListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(100)}}, mode.opts...) {
 						if err != nil {
 							b.Fatal(err)
 						}

@@ -30,7 +30,7 @@ func TestE2EWorkspacesAllWithPrefetch(t *testing.T) {
 	ctx := context.Background()
 	ids := func(opts ...accounts.RequestOption) []int {
 		t.Helper()
-		all, err := accounts.Collect(c.Workspaces.All(ctx, &workspaces.ListOptions{Limit: accounts.Ptr(25)}, opts...))
+		all, err := accounts.Collect(c.Workspaces.All(ctx, &workspaces.ListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(25)}}, opts...))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -69,7 +69,7 @@ func TestACallersTransportSeesEveryAttempt(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.SetFaults(accountstest.Faults{Rate: 1, Kinds: []accountstest.Fault{accountstest.Fault503}, Only: firstN(2, "GET", "/api/accounts/workspaces")})
-	if _, err := c.Workspaces.List(context.Background(), &workspaces.ListOptions{Limit: accounts.Ptr(5)}); err != nil {
+	if _, err := c.Workspaces.List(context.Background(), &workspaces.ListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(5)}}); err != nil {
 		t.Fatal(err)
 	}
 	if len(rec.seen) != 3 {

@@ -18,6 +18,7 @@ import (
 	"github.com/coolset-go/sdk/internal/requestconfig"
 	"github.com/coolset-go/sdk/internal/services"
 	"github.com/coolset-go/sdk/internal/validate"
+	"github.com/coolset-go/sdk/paging"
 )
 
 // RequestOption changes one call; see the constructors in package accounts.
@@ -50,8 +51,8 @@ type Country struct {
 	Flag *string `json:"flag"`
 }
 
-// ListOptions filters and pages the country list (operation 1). All fields are
-// optional; a zero field is not sent.
+// ListOptions filters and pages the country list (GET accounts/countries). All
+// fields are optional; a zero field is not sent.
 type ListOptions struct {
 	// Search matches countries whose name contains the term, ignoring case.
 	Search string `url:"search,omitempty"`
@@ -63,12 +64,9 @@ type ListOptions struct {
 	Alpha3 string `url:"alpha_3,omitempty"`
 	// Numeric matches the numeric code, such as "840".
 	Numeric string `url:"numeric,omitempty"`
-	// Limit is the number of countries per page. For List, nil lets the
-	// server choose (the whole list, for this operation); All asks for pages
-	// of 100 unless Limit is set above 0.
-	Limit *int `url:"limit,omitempty"`
-	// Offset is the index of the first country to return.
-	Offset *int `url:"offset,omitempty"`
+	// LimitOffset pages the list. For List, a nil Limit lets the server
+	// choose (the whole list, for this one).
+	paging.LimitOffset
 }
 
 // Validate checks the options without sending anything.
@@ -79,7 +77,7 @@ func (o *ListOptions) Validate() error {
 	return errors.Join(
 		validate.Text("search", o.Search), validate.Text("name", o.Name), validate.Text("alpha_2", o.Alpha2),
 		validate.Text("alpha_3", o.Alpha3), validate.Text("numeric", o.Numeric),
-		validate.NonNegative("limit", o.Limit), validate.NonNegative("offset", o.Offset),
+		o.LimitOffset.Validate(),
 	)
 }
 
@@ -93,16 +91,19 @@ func init() {
 	services.Register(func(c *core.Client) *Service { return &Service{c: c} })
 }
 
-// List returns one page of countries (operation 1). The API answers a plain
-// array, so the page has no count or links; opts may be nil.
+var countryList = pagination.Endpoint[Country, *ListOptions]{Path: endpoints.Countries, Style: pagination.LimitOffset}
+
+// List returns one page of countries (GET accounts/countries). The API
+// answers a plain array, so the page has no count or links; opts may be nil.
 func (s *Service) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Country], error) {
-	return pagination.List[Country](ctx, pagination.NewSpec(s.c, endpoints.Countries, opts, nil, reqOpts))
+	return countryList.List(ctx, s.c, opts, reqOpts)
 }
 
-// All iterates over every country that matches opts, fetching pages as the
-// loop goes; opts may be nil. Breaking out of the loop stops fetching.
+// All iterates over every country that matches opts (GET accounts/countries),
+// fetching pages as the loop goes; opts may be nil. Breaking out of the loop
+// stops fetching.
 func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[*Country, error] {
-	return pagination.All[Country](ctx, pagination.NewSpec(s.c, endpoints.Countries, opts, nil, reqOpts))
+	return countryList.All(ctx, s.c, opts, reqOpts)
 }
 
 // Get returns one country by its identifier, the ISO alpha-2 code such as "NL"

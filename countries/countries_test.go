@@ -17,7 +17,7 @@ func TestCountriesList(t *testing.T) {
 		200, fixture(t, "countries.json"))
 	page, err := c.Countries.List(context.Background(), &countries.ListOptions{
 		Search: "land", Name: "Netherlands", Alpha2: "NL", Alpha3: "NLD", Numeric: "528",
-		Limit: accounts.Ptr(0), Offset: accounts.Ptr(20),
+		LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(0), Offset: accounts.Ptr(20)},
 	})
 	if err != nil {
 		t.Fatal(err)

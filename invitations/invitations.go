@@ -35,6 +35,7 @@ import (
 	"github.com/coolset-go/sdk/internal/requestconfig"
 	"github.com/coolset-go/sdk/internal/services"
 	"github.com/coolset-go/sdk/internal/validate"
+	"github.com/coolset-go/sdk/paging"
 )
 
 // RequestOption changes one call; see the constructors in package accounts.
@@ -209,21 +210,19 @@ func (i *Invitation) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ListOptions pages the organization invitation list (operation 17). Nil
-// fields are not sent.
+// ListOptions pages the organization invitation list (GET accounts/invite/)
+// by page number and page size. Nil fields are not sent.
 type ListOptions struct {
-	// Page is the page number, from 1.
-	Page *int `url:"page,omitempty"`
-	// PageSize is the number of invitations per page.
-	PageSize *int `url:"page_size,omitempty"`
+	paging.PageNumber
 }
 
-// Validate checks the options without sending anything.
+// Validate checks the options without sending anything; nil options are
+// valid.
 func (o *ListOptions) Validate() error {
 	if o == nil {
 		return nil
 	}
-	return errors.Join(validate.PositiveIfSet("page", o.Page), validate.PositiveIfSet("page_size", o.PageSize))
+	return o.PageNumber.Validate()
 }
 
 // CreateRequest invites someone into the organization (operation 18).
@@ -304,22 +303,19 @@ func (s *Service) Status(ctx context.Context, id string, reqOpts ...RequestOptio
 	return core.Call[EmailStatus](ctx, s.c, "GET", endpoints.Invitation(id), nil, reqOpts)
 }
 
-func (s *Service) spec(opts *ListOptions, reqOpts []RequestOption) pagination.Spec {
-	spec := pagination.NewSpec(s.c, endpoints.Invites, opts, nil, reqOpts)
-	spec.Style = pagination.PageNumber
-	return spec
-}
+var invitationList = pagination.Endpoint[Invitation, *ListOptions]{Path: endpoints.Invites, Style: pagination.PageNumber}
 
-// List returns one page of the organization's invitations (operation 17);
-// opts may be nil.
+// List returns one page of the organization's invitations (GET
+// accounts/invite/); opts may be nil.
 func (s *Service) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Invitation], error) {
-	return pagination.List[Invitation](ctx, s.spec(opts, reqOpts))
+	return invitationList.List(ctx, s.c, opts, reqOpts)
 }
 
-// All iterates over every invitation of the organization, page after page;
-// opts may be nil. Breaking out of the loop stops fetching.
+// All iterates over every invitation of the organization (GET
+// accounts/invite/), page after page; opts may be nil. Breaking out of the
+// loop stops fetching.
 func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[*Invitation, error] {
-	return pagination.All[Invitation](ctx, s.spec(opts, reqOpts))
+	return invitationList.All(ctx, s.c, opts, reqOpts)
 }
 
 // Create invites someone into the organization (POST accounts/invite/). Like

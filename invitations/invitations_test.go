@@ -99,7 +99,7 @@ func TestInvitationsOrganizationFlow(t *testing.T) {
 	expect(t, mt, want{method: "POST", path: path}, 200, inviteJSON)
 	expect(t, mt, want{method: "DELETE", path: path}, 204, ``)
 
-	page, err := c.Invitations.List(ctx, &invitations.ListOptions{Page: accounts.Ptr(2), PageSize: accounts.Ptr(1)})
+	page, err := c.Invitations.List(ctx, &invitations.ListOptions{PageNumber: accounts.PageNumber{Page: accounts.Ptr(2), PageSize: accounts.Ptr(1)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestInvitationsRefuseBadInput(t *testing.T) {
 		}},
 		{"revoke bad uuid", "uuid", func(c *accounts.Client) error { return c.Invitations.Revoke(ctx, "") }},
 		{"page zero", "page", func(c *accounts.Client) error {
-			_, err := accounts.Collect(c.Invitations.All(ctx, &invitations.ListOptions{Page: accounts.Ptr(0)}))
+			_, err := accounts.Collect(c.Invitations.All(ctx, &invitations.ListOptions{PageNumber: accounts.PageNumber{Page: accounts.Ptr(0)}}))
 			return err
 		}},
 	}

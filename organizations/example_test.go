@@ -69,7 +69,7 @@ func ExampleService_List() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	page, err := client.Organizations.List(context.Background(), &organizations.ListOptions{PageSize: accounts.Ptr(2)})
+	page, err := client.Organizations.List(context.Background(), &organizations.ListOptions{PageNumber: accounts.PageNumber{PageSize: accounts.Ptr(2)}})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/coolset-go/sdk/internal/requestconfig"
 	"github.com/coolset-go/sdk/internal/services"
 	"github.com/coolset-go/sdk/internal/validate"
+	"github.com/coolset-go/sdk/paging"
 )
 
 // RequestOption changes one call; see the constructors in package accounts.
@@ -72,8 +73,8 @@ type Usage struct {
 	Overridden bool `json:"overriden"`
 }
 
-// ListOptions filters and pages the organization list (operation 23). Zero
-// fields are not sent.
+// ListOptions filters and pages the organization list (GET
+// accounts/organizations/). Zero fields are not sent.
 type ListOptions struct {
 	// ID matches the organization's numeric id.
 	ID *int `url:"id,omitempty"`
@@ -85,10 +86,8 @@ type ListOptions struct {
 	Slug string `url:"slug,omitempty"`
 	// Search matches a search term.
 	Search string `url:"search,omitempty"`
-	// Page is the page number, from 1.
-	Page *int `url:"page,omitempty"`
-	// PageSize is the number of organizations per page.
-	PageSize *int `url:"page_size,omitempty"`
+	// PageNumber pages the list.
+	paging.PageNumber
 }
 
 // Validate checks the options without sending anything.
@@ -99,7 +98,7 @@ func (o *ListOptions) Validate() error {
 	errs := []error{
 		validate.Text("name", o.Name), validate.Text("slug", o.Slug), validate.Text("search", o.Search),
 		validate.PositiveIfSet("id", o.ID),
-		validate.PositiveIfSet("page", o.Page), validate.PositiveIfSet("page_size", o.PageSize),
+		o.PageNumber.Validate(),
 	}
 	if o.UUID != "" {
 		errs = append(errs, validate.UUID("uuid", o.UUID))
@@ -180,24 +179,20 @@ func init() {
 	services.Register(func(c *core.Client) *Service { return &Service{c: c} })
 }
 
-func (s *Service) spec(opts *ListOptions, reqOpts []RequestOption) pagination.Spec {
-	spec := pagination.NewSpec(s.c, endpoints.Organizations, opts, nil, reqOpts)
-	spec.Style = pagination.PageNumber
-	return spec
-}
+var organizationList = pagination.Endpoint[Organization, *ListOptions]{Path: endpoints.Organizations, Style: pagination.PageNumber}
 
-// List returns one page of organizations (operation 23) with the total count
-// and links; opts may be nil.
+// List returns one page of organizations (GET accounts/organizations/) with
+// the total count and links; opts may be nil.
 func (s *Service) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Organization], error) {
-	return pagination.List[Organization](ctx, s.spec(opts, reqOpts))
+	return organizationList.List(ctx, s.c, opts, reqOpts)
 }
 
-// All iterates over every organization that matches opts, in order; opts may
-// be nil. After the first two pages it fetches the following pages ahead, up
+// All iterates over every organization that matches opts (GET
+// accounts/organizations/), in order; opts may be nil. After the first two pages it fetches the following pages ahead, up
 // to 10 at once unless accounts.WithPrefetch says otherwise. Breaking out of
 // the loop stops fetching.
 func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[*Organization, error] {
-	return pagination.All[Organization](ctx, s.spec(opts, reqOpts))
+	return organizationList.All(ctx, s.c, opts, reqOpts)
 }
 
 // Create creates an organization (POST accounts/organizations/).

@@ -35,7 +35,7 @@ func TestOrganizationsList(t *testing.T) {
 		"id": {"4"}, "uuid": {orgUUID}, "name": {"Green Harbor"}, "slug": {"green-harbor"}, "search": {"green"}, "page": {"2"}, "page_size": {"10"},
 	}}, 200, `{"count":11,"next":null,"previous":"https://api.test/api/accounts/organizations/?page_size=10","results":[`+orgJSON+`]}`)
 	page, err := c.Organizations.List(context.Background(), &organizations.ListOptions{
-		ID: accounts.Ptr(4), UUID: orgUUID, Name: "Green Harbor", Slug: "green-harbor", Search: "green", Page: accounts.Ptr(2), PageSize: accounts.Ptr(10),
+		ID: accounts.Ptr(4), UUID: orgUUID, Name: "Green Harbor", Slug: "green-harbor", Search: "green", PageNumber: accounts.PageNumber{Page: accounts.Ptr(2), PageSize: accounts.Ptr(10)},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +121,7 @@ func TestOrganizationsRefuseBadInput(t *testing.T) {
 			return err
 		}},
 		{"list page 0", "page", func(c *accounts.Client) error {
-			_, err := c.Organizations.List(ctx, &organizations.ListOptions{Page: accounts.Ptr(0)})
+			_, err := c.Organizations.List(ctx, &organizations.ListOptions{PageNumber: accounts.PageNumber{Page: accounts.Ptr(0)}})
 			return err
 		}},
 		{"list bad uuid", "uuid", func(c *accounts.Client) error {

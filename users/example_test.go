@@ -28,7 +28,7 @@ func ExampleService_All() {
 	fmt.Println(me.Email, me.AuthGroup.Name, me.HasPermission("view_user"))
 
 	active := 0
-	for u, err := range client.Users.All(ctx, &users.ListOptions{PageSize: accounts.Ptr(50)}) {
+	for u, err := range client.Users.All(ctx, &users.ListOptions{PageNumber: accounts.PageNumber{PageSize: accounts.Ptr(50)}}) {
 		if err != nil {
 			log.Fatal(err)
 		}

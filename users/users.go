@@ -26,6 +26,7 @@ import (
 	"github.com/coolset-go/sdk/internal/requestconfig"
 	"github.com/coolset-go/sdk/internal/services"
 	"github.com/coolset-go/sdk/internal/validate"
+	"github.com/coolset-go/sdk/paging"
 )
 
 // RequestOption changes one call; see the constructors in package accounts.
@@ -195,23 +196,19 @@ type Permission struct {
 	Codename string `json:"codename"`
 }
 
-// ListOptions searches and pages the user list (operation 8). The API pages
-// it in one of two ways: Limit and Offset (the workspace-centric API, which
-// answers a bare list) or Page and PageSize (the organization-centric API,
+// ListOptions searches and pages the user list (GET accounts/users/). The
+// API pages it in one of two ways: LimitOffset (the workspace-centric API,
+// which answers a bare list) or PageNumber (the organization-centric API,
 // which answers a page with a count and links). Set the pair your server
 // takes, never both; with neither, List asks for the server's first page and
 // All walks by limit and offset. Nil fields are not sent.
 type ListOptions struct {
 	// Search matches a search term.
 	Search string `url:"search,omitempty"`
-	// Limit is the number of users per page (limit/offset paging).
-	Limit *int `url:"limit,omitempty"`
-	// Offset is the index of the first user to return (limit/offset paging).
-	Offset *int `url:"offset,omitempty"`
-	// Page is the page number, from 1 (page/page_size paging).
-	Page *int `url:"page,omitempty"`
-	// PageSize is the number of users per page (page/page_size paging).
-	PageSize *int `url:"page_size,omitempty"`
+	// LimitOffset pages the list by limit and offset.
+	paging.LimitOffset
+	// PageNumber pages the list by page and page_size.
+	paging.PageNumber
 }
 
 // Validate checks the options without sending anything.
@@ -221,16 +218,13 @@ func (o *ListOptions) Validate() error {
 	}
 	errs := []error{
 		validate.Text("search", o.Search),
-		validate.NonNegative("limit", o.Limit), validate.NonNegative("offset", o.Offset),
-		validate.PositiveIfSet("page", o.Page), validate.PositiveIfSet("page_size", o.PageSize),
+		o.LimitOffset.Validate(), o.PageNumber.Validate(),
 	}
-	if (o.Limit != nil || o.Offset != nil) && o.pageBased() {
+	if (o.Limit != nil || o.Offset != nil) && (o.Page != nil || o.PageSize != nil) {
 		errs = append(errs, apierror.Invalid("page", "limit/offset and page/page_size paging cannot be mixed"))
 	}
 	return errors.Join(errs...)
 }
-
-func (o *ListOptions) pageBased() bool { return o != nil && (o.Page != nil || o.PageSize != nil) }
 
 // CreateRequest is a new user (operation 31). Every field is optional; empty
 // strings and a nil Groups are not sent.
@@ -350,27 +344,23 @@ func init() {
 	services.Register(func(c *core.Client) *Service { return &Service{c: c} })
 }
 
-func (s *Service) spec(opts *ListOptions, reqOpts []RequestOption) pagination.Spec {
-	spec := pagination.NewSpec(s.c, endpoints.Users, opts, nil, reqOpts)
-	if opts.pageBased() {
-		spec.Style = pagination.PageNumber
-	}
-	return spec
-}
+// userList pages by limit and offset unless the options set Page or
+// PageSize.
+var userList = pagination.Endpoint[User, *ListOptions]{Path: endpoints.Users, Style: pagination.LimitOffset}
 
 // List returns one page of the users of the authenticated user's workspace
-// (operation 8); opts may be nil. It needs the view_user permission. A
+// (GET accounts/users/); opts may be nil. It needs the view_user permission. A
 // limit/offset server answers a bare list, so Count, Next and Previous stay
 // empty; a page-based server fills them.
 func (s *Service) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[User], error) {
-	return pagination.List[User](ctx, s.spec(opts, reqOpts))
+	return userList.List(ctx, s.c, opts, reqOpts)
 }
 
-// All iterates over every user that matches opts, page after page, in either
-// paging shape: by limit and offset unless opts sets Page or PageSize. opts
+// All iterates over every user that matches opts (GET accounts/users/), page
+// after page, in either paging shape: by limit and offset unless opts sets Page or PageSize. opts
 // may be nil. Breaking out of the loop stops fetching.
 func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[*User, error] {
-	return pagination.All[User](ctx, s.spec(opts, reqOpts))
+	return userList.All(ctx, s.c, opts, reqOpts)
 }
 
 // Me returns the authenticated user's profile (GET accounts/users/me/).

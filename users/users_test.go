@@ -75,7 +75,7 @@ func TestUsersCurrentUsesTheDeprecatedPath(t *testing.T) {
 func TestUsersListBareArrayLimitOffset(t *testing.T) {
 	c, mt := newMockClient(t)
 	expect(t, mt, want{method: "GET", path: "/api/accounts/users/", query: url.Values{"search": {"ana"}, "limit": {"2"}, "offset": {"4"}}}, 200, `[`+userJSON+`,`+userJSON+`]`)
-	page, err := c.Users.List(context.Background(), &users.ListOptions{Search: "ana", Limit: accounts.Ptr(2), Offset: accounts.Ptr(4)})
+	page, err := c.Users.List(context.Background(), &users.ListOptions{Search: "ana", LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(2), Offset: accounts.Ptr(4)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestUsersListEnvelopePageSize(t *testing.T) {
 	c, mt := newMockClient(t)
 	expect(t, mt, want{method: "GET", path: "/api/accounts/users/", query: url.Values{"search": {"ana"}, "page": {"2"}, "page_size": {"1"}}}, 200,
 		`{"count":3,"next":"https://api.test/api/accounts/users/?page=3&page_size=1","previous":"https://api.test/api/accounts/users/?page_size=1","results":[`+userJSON+`]}`)
-	page, err := c.Users.List(context.Background(), &users.ListOptions{Search: "ana", Page: accounts.Ptr(2), PageSize: accounts.Ptr(1)})
+	page, err := c.Users.List(context.Background(), &users.ListOptions{Search: "ana", PageNumber: accounts.PageNumber{Page: accounts.Ptr(2), PageSize: accounts.Ptr(1)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestUsersAllBothShapes(t *testing.T) {
 		c, mt := newMockClient(t)
 		mt.RegisterResponderWithQuery("GET", "https://api.test/api/accounts/users/", "limit=2&offset=0", httpmock.NewStringResponder(200, `[`+userJSON+`,`+userJSON+`]`))
 		mt.RegisterResponderWithQuery("GET", "https://api.test/api/accounts/users/", "limit=2&offset=2", httpmock.NewStringResponder(200, `[`+otherUserJSON+`]`))
-		got, err := accounts.Collect(c.Users.All(ctx, &users.ListOptions{Limit: accounts.Ptr(2), Offset: accounts.Ptr(0)}))
+		got, err := accounts.Collect(c.Users.All(ctx, &users.ListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(2), Offset: accounts.Ptr(0)}}))
 		if err != nil || len(got) != 3 {
 			t.Fatalf("got %d users, err %v", len(got), err)
 		}
@@ -123,7 +123,7 @@ func TestUsersAllBothShapes(t *testing.T) {
 			`{"count":3,"next":"https://api.test/api/accounts/users/?page=2&page_size=2","previous":null,"results":[`+userJSON+`,`+userJSON+`]}`))
 		mt.RegisterResponderWithQuery("GET", "https://api.test/api/accounts/users/", "page=2&page_size=2", httpmock.NewStringResponder(200,
 			`{"count":3,"next":null,"previous":"https://api.test/api/accounts/users/?page_size=2","results":[`+otherUserJSON+`]}`))
-		got, err := accounts.Collect(c.Users.All(ctx, &users.ListOptions{PageSize: accounts.Ptr(2)}))
+		got, err := accounts.Collect(c.Users.All(ctx, &users.ListOptions{PageNumber: accounts.PageNumber{PageSize: accounts.Ptr(2)}}))
 		if err != nil || len(got) != 3 {
 			t.Fatalf("got %d users, err %v", len(got), err)
 		}
@@ -229,15 +229,15 @@ func TestUsersRefuseBadInput(t *testing.T) {
 		}},
 		{"delete empty uuid", "uuid", func(c *accounts.Client) error { return c.Users.Delete(ctx, "") }},
 		{"mixed paging", "page", func(c *accounts.Client) error {
-			_, err := c.Users.List(ctx, &users.ListOptions{Limit: accounts.Ptr(10), Page: accounts.Ptr(1)})
+			_, err := c.Users.List(ctx, &users.ListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(10)}, PageNumber: accounts.PageNumber{Page: accounts.Ptr(1)}})
 			return err
 		}},
 		{"negative offset in All", "offset", func(c *accounts.Client) error {
-			_, err := accounts.Collect(c.Users.All(ctx, &users.ListOptions{Offset: accounts.Ptr(-1)}))
+			_, err := accounts.Collect(c.Users.All(ctx, &users.ListOptions{LimitOffset: accounts.LimitOffset{Offset: accounts.Ptr(-1)}}))
 			return err
 		}},
 		{"page size zero", "page_size", func(c *accounts.Client) error {
-			_, err := c.Users.List(ctx, &users.ListOptions{PageSize: accounts.Ptr(0)})
+			_, err := c.Users.List(ctx, &users.ListOptions{PageNumber: accounts.PageNumber{PageSize: accounts.Ptr(0)}})
 			return err
 		}},
 	}

@@ -10,10 +10,12 @@ import (
 
 	"github.com/coolset-go/sdk/internal/apierror"
 	"github.com/coolset-go/sdk/internal/validate"
+	"github.com/coolset-go/sdk/paging"
 )
 
-// ListOptions filters, orders and pages the workspace list (operation 5): one
-// field per query parameter the API documents. Zero fields are not sent. Fill
+// ListOptions filters, orders and pages the workspace list (GET
+// accounts/workspaces): one field per query parameter the API documents, and
+// the limit and offset of paging.LimitOffset. Zero fields are not sent. Fill
 // it directly or with Where and the lookup builders (Name, Type, Country,
 // OrderBy, Search, Lookup); both give the same query.
 type ListOptions struct {
@@ -46,12 +48,8 @@ type ListOptions struct {
 	Ordering []Order `url:"ordering,omitempty,comma"`
 	// Search matches a search term across the workspace's searchable fields.
 	Search string `url:"search,omitempty"`
-	// Limit is the number of workspaces per page. For List, nil (or 0) lets
-	// the server choose; All asks for pages of 100 unless Limit is set
-	// above 0.
-	Limit *int `url:"limit,omitempty"`
-	// Offset is the index of the first workspace to return.
-	Offset *int `url:"offset,omitempty"`
+	// LimitOffset pages the list: Limit workspaces per page, from Offset.
+	paging.LimitOffset
 	// Lookups carries any other "field__lookup" parameter by name, for lookups
 	// the API gained after this SDK was written, one value each. A name that
 	// repeats one of the fields above is refused.
@@ -90,8 +88,7 @@ func (o *ListOptions) Validate() error {
 		validate.ListItems("ordering", o.Ordering),
 		orderingErr(o.Ordering),
 		validate.Text("search", o.Search),
-		validate.NonNegative("limit", o.Limit),
-		validate.NonNegative("offset", o.Offset),
+		o.LimitOffset.Validate(),
 	)
 	for _, name := range slices.Sorted(maps.Keys(o.Lookups)) {
 		errs = append(errs, lookupErr(name, o.Lookups[name]))
@@ -169,18 +166,29 @@ func lookupErr(name string, values []string) error {
 }
 
 // typedParams are the query parameters ListOptions has a field for, read from
-// its url tags.
+// its url tags and those of the paging struct it embeds.
 var typedParams = func() map[string]bool {
 	m := map[string]bool{}
-	t := reflect.TypeFor[ListOptions]()
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("url"), ",")
-		if name != "" && name != "-" {
-			m[name] = true
+	var add func(t reflect.Type)
+	add = func(t reflect.Type) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("url"), ",")
+			switch {
+			case f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct:
+				add(f.Type)
+			case name != "" && name != "-":
+				m[name] = true
+			}
 		}
 	}
+	add(reflect.TypeFor[ListOptions]())
 	return m
 }()
+
+// lookups returns the parameters given by name, for the list's query; the
+// Endpoint reads them once, from the options.
+func (o *ListOptions) lookups() url.Values { return o.Lookups }
 
 func typeList() string {
 	var b strings.Builder

@@ -73,7 +73,7 @@ func FuzzListOptionsQuery(f *testing.F) {
 			lkName == "" || typedParams[lkName] || typedParams[strings.TrimSuffix(lkName, "__exact")]
 		want.Add(lkName, lkValue)
 
-		spec := (&Service{}).spec(opts, nil)
+		spec := workspaceList.Spec(nil, opts, nil)
 		if refused {
 			if spec.Err == nil {
 				t.Fatalf("options accepted, want refused: %+v", opts)

@@ -15,9 +15,7 @@ package workspaces
 
 import (
 	"context"
-	"errors"
 	"iter"
-	"net/url"
 	"time"
 
 	"github.com/coolset-go/sdk/internal/core"
@@ -28,6 +26,7 @@ import (
 	"github.com/coolset-go/sdk/internal/requestconfig"
 	"github.com/coolset-go/sdk/internal/services"
 	"github.com/coolset-go/sdk/internal/validate"
+	"github.com/coolset-go/sdk/paging"
 )
 
 // RequestOption changes one call; see the constructors in package accounts.
@@ -105,20 +104,19 @@ type Membership struct {
 	IsMFAEnabled bool `json:"is_mfa_enabled"`
 }
 
-// MembershipListOptions pages the membership list. Nil fields are not sent.
+// MembershipListOptions pages the membership list by limit and offset. Nil
+// fields are not sent.
 type MembershipListOptions struct {
-	// Limit is the number of memberships per page.
-	Limit *int `url:"limit,omitempty"`
-	// Offset is the index of the first membership to return.
-	Offset *int `url:"offset,omitempty"`
+	paging.LimitOffset
 }
 
-// Validate checks the options without sending anything.
+// Validate checks the options without sending anything; nil options are
+// valid.
 func (o *MembershipListOptions) Validate() error {
 	if o == nil {
 		return nil
 	}
-	return errors.Join(validate.NonNegative("limit", o.Limit), validate.NonNegative("offset", o.Offset))
+	return o.LimitOffset.Validate()
 }
 
 // SwitchResult is the server's answer to Switch.
@@ -137,46 +135,44 @@ func init() {
 	services.Register(func(c *core.Client) *Service { return &Service{c: c} })
 }
 
-func (s *Service) spec(opts *ListOptions, reqOpts []RequestOption) pagination.Spec {
-	var extra url.Values
-	if opts != nil {
-		extra = opts.Lookups
+var (
+	workspaceList = pagination.Endpoint[Workspace, *ListOptions]{
+		Path: endpoints.Workspaces, Style: pagination.LimitOffset, Extra: (*ListOptions).lookups,
 	}
-	return pagination.NewSpec(s.c, endpoints.Workspaces, opts, extra, reqOpts)
-}
+	membershipList = pagination.Endpoint[Membership, *MembershipListOptions]{
+		Path: endpoints.MyWorkspaces, Style: pagination.LimitOffset, ItemsKey: "workspaces",
+	}
+)
 
-// List returns one page of the user's workspaces (operation 5), with the total
-// count and links; opts may be nil. Options the API would misread (an unknown
-// type, a negative limit) are refused with an *accounts.InputError before
-// anything is sent.
+// List returns one page of the user's workspaces (GET accounts/workspaces),
+// with the total count and links; opts may be nil. Options the API would
+// misread (an unknown type, a negative limit) are refused with an
+// *accounts.InputError before anything is sent.
 func (s *Service) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Workspace], error) {
-	return pagination.List[Workspace](ctx, s.spec(opts, reqOpts))
+	return workspaceList.List(ctx, s.c, opts, reqOpts)
 }
 
-// All iterates over every workspace that matches opts, in order; opts may be
-// nil. It follows the server's links for the first two pages, then fetches the
-// following pages ahead, up to 10 at once unless accounts.WithPrefetch says
-// otherwise. Breaking out of the loop stops fetching.
+// All iterates over every workspace that matches opts (GET
+// accounts/workspaces), in order; opts may be nil. It follows the server's
+// links for the first two pages, then fetches the following pages ahead, up
+// to 10 at once unless accounts.WithPrefetch says otherwise. Breaking out of
+// the loop stops fetching.
 func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[*Workspace, error] {
-	return pagination.All[Workspace](ctx, s.spec(opts, reqOpts))
-}
-
-func (s *Service) membershipSpec(opts *MembershipListOptions, reqOpts []RequestOption) pagination.Spec {
-	spec := pagination.NewSpec(s.c, endpoints.MyWorkspaces, opts, nil, reqOpts)
-	spec.ItemsKey = "workspaces"
-	return spec
+	return workspaceList.All(ctx, s.c, opts, reqOpts)
 }
 
 // ListMemberships returns one page of the workspaces the current user is a
-// member of (operation 11). The API gives no count or links for this list.
+// member of (GET accounts/users/me/workspaces/). The API gives no count or
+// links for this list.
 func (s *Service) ListMemberships(ctx context.Context, opts *MembershipListOptions, reqOpts ...RequestOption) (*Page[Membership], error) {
-	return pagination.List[Membership](ctx, s.membershipSpec(opts, reqOpts))
+	return membershipList.List(ctx, s.c, opts, reqOpts)
 }
 
 // AllMemberships iterates over every workspace the current user is a member
-// of, advancing the offset page by page until a short page ends the list.
+// of (GET accounts/users/me/workspaces/), advancing the offset page by page
+// until a short page ends the list.
 func (s *Service) AllMemberships(ctx context.Context, opts *MembershipListOptions, reqOpts ...RequestOption) iter.Seq2[*Membership, error] {
-	return pagination.All[Membership](ctx, s.membershipSpec(opts, reqOpts))
+	return membershipList.All(ctx, s.c, opts, reqOpts)
 }
 
 // Switch makes the workspace with the given id the user's active workspace

@@ -94,7 +94,7 @@ func TestWorkspacesListMemberships(t *testing.T) {
 	c, mt := newMockClient(t)
 	expect(t, mt, want{method: "GET", path: "/api/accounts/users/me/workspaces/", query: url.Values{"limit": {"2"}, "offset": {"4"}}},
 		200, fixture(t, "memberships.json"))
-	page, err := c.Workspaces.ListMemberships(context.Background(), &workspaces.MembershipListOptions{Limit: accounts.Ptr(2), Offset: accounts.Ptr(4)})
+	page, err := c.Workspaces.ListMemberships(context.Background(), &workspaces.MembershipListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(2), Offset: accounts.Ptr(4)}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,7 +82,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if *pageSize < 1 {
 		return &exampleclient.UsageError{Err: fmt.Errorf("-page-size must be at least 1, got %d", *pageSize), Usage: usage}
 	}
-	opts := &users.ListOptions{Limit: accounts.Ptr(*pageSize)}
+	opts := &users.ListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(*pageSize)}}
 	if err := opts.Validate(); err != nil {
 		return fmt.Errorf("list options: %w", err)
 	}

@@ -83,7 +83,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) (err error) 
 	fmt.Fprintf(out, "usage    %d of %d (%d remaining)\n", usage.Usage, usage.Limit, usage.Remaining)
 
 	n := 0
-	for o, err := range orgs.All(ctx, &organizations.ListOptions{PageSize: accounts.Ptr(50)}) {
+	for o, err := range orgs.All(ctx, &organizations.ListOptions{PageNumber: accounts.PageNumber{PageSize: accounts.Ptr(50)}}) {
 		if err != nil {
 			return fmt.Errorf("list: %w", err)
 		}

@@ -47,7 +47,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fmt.Fprintf(out, "Active workspace type: %s; available actions: %v\n", cfg.CompanyType, cfg.AvailableActions)
 
 	// One page, with the total count.
-	page, err := client.Workspaces.List(ctx, &workspaces.ListOptions{Limit: accounts.Ptr(5)})
+	page, err := client.Workspaces.List(ctx, &workspaces.ListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(5)}})
 	if err != nil {
 		return fmt.Errorf("workspaces: %w", err)
 	}

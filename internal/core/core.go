@@ -30,8 +30,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/coolset-go/sdk/internal/apierror"
-	"github.com/google/go-querystring/query"
 	"golang.org/x/oauth2"
 )
 
@@ -300,24 +298,4 @@ func hasDotSegment(p string) bool {
 		}
 	}
 	return false
-}
-
-// EncodeQuery encodes an options struct (or a nil pointer to one) with
-// go-querystring and adds extra parameters, refusing an extra key that repeats
-// one of the struct's.
-func EncodeQuery(opts any, extra url.Values) (url.Values, error) {
-	v, err := query.Values(opts)
-	if err != nil {
-		return nil, fmt.Errorf("accounts: encoding query: %w", err)
-	}
-	for k, vs := range extra {
-		if k == "" {
-			return nil, apierror.Invalid("lookup", "a lookup needs a name")
-		}
-		if _, dup := v[k]; dup {
-			return nil, apierror.Invalid(k, "set both as a field and as a lookup by name")
-		}
-		v[k] = append([]string(nil), vs...)
-	}
-	return v, nil
 }

@@ -86,13 +86,8 @@ func walk(b *testing.B, c *core.Client, style pagination.Style, total int, opts 
 
 // walkSized is walk with pages of size items, or All's default when 0.
 func walkSized(b *testing.B, c *core.Client, style pagination.Style, total, size int, opts []requestconfig.Option, each func(i int)) {
-	q := url.Values{}
-	if size > 0 {
-		key := map[pagination.Style]string{pagination.LimitOffset: "limit", pagination.PageNumber: "page_size"}[style]
-		q.Set(key, strconv.Itoa(size))
-	}
 	n := 0
-	for it, err := range pagination.All[benchItem](context.Background(), pagination.Spec{Client: c, Path: "things", Query: q, Style: style, Options: opts}) {
+	for it, err := range pagination.All[benchItem](context.Background(), pagination.Spec{Client: c, Path: "things", Size: &size, Style: style, Options: opts}) {
 		if err != nil {
 			b.Fatal(err)
 		}

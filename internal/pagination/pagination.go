@@ -76,16 +76,24 @@ var drainWait = time.Second // a variable only so that tests can change it
 // maxPagesWithoutCount bounds a walk whose length the server never stated.
 var maxPagesWithoutCount = 1_000_000 // a variable only so that tests can lower it
 
-// Spec describes one list operation.
+// Spec describes one use of a list: what an Endpoint makes of the caller's
+// options. Engine tests build it directly.
 type Spec struct {
 	// Client sends the requests.
 	Client *core.Client
 	// Path is the list's path, relative to the base URL.
 	Path string
-	// Query holds the caller's encoded options; All copies it.
+	// Query holds the caller's encoded options, the paging parameters they
+	// set included; All copies it.
 	Query url.Values
 	// Style says which parameters page the list.
 	Style Style
+	// Size is the page size the caller set (limit, or page_size), nil when
+	// none; All starts its walk from Size and Position, and sets them in the
+	// query it sends.
+	Size *int
+	// Position is the offset, or page number, the caller set; nil when none.
+	Position *int
 	// ItemsKey names the member holding the items when the answer is an object
 	// other than the standard envelope; "" means "results".
 	ItemsKey string
@@ -97,28 +105,6 @@ type Spec struct {
 	// Err, when set, is returned by List and yielded by All without sending
 	// anything: the caller's options were refused.
 	Err error
-}
-
-// Options is implemented by every list options struct.
-type Options interface {
-	// Validate checks the options before anything is sent.
-	Validate() error
-}
-
-// NewSpec validates opts (which may be a nil pointer), encodes them with
-// extra parameters by name, and describes the list at path. A refusal is
-// carried in Spec.Err, so a service can hand the Spec straight to List or All.
-func NewSpec(c *core.Client, path string, opts Options, extra url.Values, reqOpts []requestconfig.Option) Spec {
-	s := Spec{Client: c, Path: path, Options: reqOpts}
-	if opts == nil {
-		s.Query, s.Err = core.EncodeQuery(struct{}{}, extra)
-		return s
-	}
-	if s.Err = opts.Validate(); s.Err != nil {
-		return s
-	}
-	s.Query, s.Err = core.EncodeQuery(opts, extra)
-	return s
 }
 
 // List fetches one page.
@@ -161,6 +147,7 @@ func All[T any](ctx context.Context, s Spec) iter.Seq2[*T, error] {
 		return Fail[*T](s.Err)
 	}
 	s.Query = cloneValues(s.Query)
+	s.Size, s.Position = clonePtr(s.Size), clonePtr(s.Position)
 	s.Options = requestconfig.Clone(s.Options)
 	return func(yield func(*T, error) bool) {
 		if ctx == nil {
@@ -258,24 +245,27 @@ func (w *walker[T]) repeated() error {
 // breaks (nil error) or something fails.
 func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 	q := cloneValues(w.spec.Query)
-	var limit int  // the page size asked
-	var served int // the longest page the server served so far (bare arrays)
-	var firstLen int
 	if q == nil {
 		q = url.Values{}
 	}
+	var served int // the longest page the server served so far (bare arrays)
+	var firstLen int
 	sizeKey, posKey := "limit", "offset"
+	pos := 0 // the offset, or the page number, of the page asked
 	if w.spec.Style == PageNumber {
 		sizeKey, posKey = "page_size", "page"
+		pos = 1
 	}
-	if v := q.Get(sizeKey); v != "" {
-		limit, _ = strconv.Atoi(v)
+	if w.spec.Position != nil {
+		pos = *w.spec.Position
+		q.Set(posKey, strconv.Itoa(pos))
 	}
-	if limit <= 0 && !w.spec.ServerSized {
+	if size := w.spec.Size; size != nil && *size > 0 {
+		q.Set(sizeKey, strconv.Itoa(*size))
+	} else if !w.spec.ServerSized {
 		// Large pages, the fewest round trips; the server may serve fewer
 		// (see DefaultLimit), which the walk learns from the pages.
-		limit = DefaultLimit
-		q.Set(sizeKey, strconv.Itoa(limit))
+		q.Set(sizeKey, strconv.Itoa(DefaultLimit))
 	}
 
 	ahead := requestconfig.Apply(w.spec.Options).Prefetch
@@ -314,7 +304,7 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 		if p.envelope && p.Next != "" {
 			next, nextErr = w.nextOf(p)
 			if nextErr == nil && ahead > 0 && w.pages == 1 {
-				if pl := newPlan(w.spec.Style, q, p.Count, len(p.Results), next); pl != nil {
+				if pl := newPlan(w.spec.Style, q, pos, p.Count, len(p.Results), next); pl != nil {
 					return w.fetchAhead(ctx, yield, pl, p, ahead)
 				}
 			}
@@ -344,23 +334,19 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 		if w.pages >= maxPagesWithoutCount {
 			return fmt.Errorf("accounts: %s: stopped after %d pages", w.spec.Path, w.pages)
 		}
-		q = cloneValues(q)
 		if w.spec.Style == PageNumber {
-			page := 1
-			if v := q.Get(posKey); v != "" {
-				page, _ = strconv.Atoi(v)
-			}
-			if page == math.MaxInt {
+			if pos == math.MaxInt {
 				return fmt.Errorf("accounts: %s: the next page number would overflow", w.spec.Path)
 			}
-			q.Set(posKey, strconv.Itoa(page+1))
+			pos++
 		} else {
-			offset, _ := strconv.Atoi(q.Get(posKey))
-			if offset > math.MaxInt-n {
+			if pos > math.MaxInt-n {
 				return fmt.Errorf("accounts: %s: the next offset would overflow", w.spec.Path)
 			}
-			q.Set(posKey, strconv.Itoa(offset+n))
+			pos += n
 		}
+		q = cloneValues(q)
+		q.Set(posKey, strconv.Itoa(pos))
 		req = &core.Request{Method: "GET", Path: w.spec.Path, Query: q}
 	}
 }
@@ -377,34 +363,23 @@ type plan struct {
 
 // newPlan returns the plan the first page suggests, or nil when its next link
 // does not lead to the computed second page or the list has no more items.
-func newPlan(style Style, q url.Values, count *int, size int, next *url.URL) *plan {
+// start is the first page's offset, or page number.
+func newPlan(style Style, q url.Values, start int, count *int, size int, next *url.URL) *plan {
 	if count == nil || size <= 0 {
 		return nil
 	}
-	pl := &plan{style: style, query: q, size: size, count: *count}
+	pl := &plan{style: style, query: q, start: start, size: size, count: *count}
 	switch style {
 	case PageNumber:
-		pl.start = 1
-		if v := q.Get("page"); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				return nil
-			}
-			pl.start = n
-		}
-		if pl.start-1 > math.MaxInt/size {
+		if start < 1 || start-1 > math.MaxInt/size {
 			return nil
 		}
-		pl.before = (pl.start - 1) * size
+		pl.before = (start - 1) * size
 	default:
-		if v := q.Get("offset"); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return nil
-			}
-			pl.start = n
+		if start < 0 {
+			return nil
 		}
-		pl.before = pl.start
+		pl.before = start
 	}
 	if pl.before >= pl.count-size || !pl.linksTo(next, 1) { // no page after the first
 		return nil
@@ -631,6 +606,14 @@ func redactLink(u *url.URL) string {
 	c := *u
 	c.RawQuery, c.Fragment, c.RawFragment, c.User = "", "", "", nil
 	return c.String()
+}
+
+func clonePtr(p *int) *int {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	return &c
 }
 
 func cloneValues(v url.Values) url.Values {

@@ -131,11 +131,7 @@ func TestAllFollowsEnvelopeLinksInBothStyles(t *testing.T) {
 		t.Run(fmt.Sprint(style), func(t *testing.T) {
 			c, mt := newCore(t)
 			envelopeServer(t, mt, "things", 95, style)
-			q := url.Values{"limit": {"20"}}
-			if style == pagination.PageNumber {
-				q = url.Values{"page_size": {"20"}}
-			}
-			ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Query: q, Style: style}))
+			ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Size: ptr(20), Style: style}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -149,17 +145,17 @@ func TestAllFollowsEnvelopeLinksInBothStyles(t *testing.T) {
 
 func TestAllWalksBareArraysInBothStyles(t *testing.T) {
 	cases := []struct {
-		name  string
-		style pagination.Style
-		query url.Values
-		want  []string
+		name       string
+		style      pagination.Style
+		size, from *int
+		want       []string
 	}{
-		{"limit-offset, default limit", pagination.LimitOffset, nil,
+		{"limit-offset, default limit", pagination.LimitOffset, nil, nil,
 			// One page of 249 (asked 1,000), then one request confirms the end.
 			[]string{"limit=1000", "limit=1000&offset=249"}},
-		{"limit-offset, caller's limit", pagination.LimitOffset, url.Values{"limit": {"120"}, "offset": {"10"}},
+		{"limit-offset, caller's limit", pagination.LimitOffset, ptr(120), ptr(10),
 			[]string{"limit=120&offset=10", "limit=120&offset=130"}},
-		{"page, caller's size", pagination.PageNumber, url.Values{"page_size": {"100"}},
+		{"page, caller's size", pagination.PageNumber, ptr(100), nil,
 			[]string{"page_size=100", "page=2&page_size=100", "page=3&page_size=100"}},
 	}
 	for _, tc := range cases {
@@ -167,13 +163,13 @@ func TestAllWalksBareArraysInBothStyles(t *testing.T) {
 			c, mt := newCore(t)
 			var seen []string
 			arrayServer(t, mt, "things", 249, tc.style, &seen)
-			ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Query: tc.query, Style: tc.style}))
+			ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Size: tc.size, Position: tc.from, Style: tc.style}))
 			if err != nil {
 				t.Fatal(err)
 			}
 			offset := 0
-			if tc.query.Get("offset") != "" {
-				offset = 10
+			if tc.from != nil {
+				offset = *tc.from
 			}
 			if len(ids) != 249-offset || ids[0] != offset || ids[len(ids)-1] != 248 {
 				t.Fatalf("got %d items from %d to %d", len(ids), ids[0], ids[len(ids)-1])
@@ -356,7 +352,7 @@ func TestAllRefusesEmptyPageWithNext(t *testing.T) {
 func TestAllIsLazyAndBreakStopsFetching(t *testing.T) {
 	c, mt := newCore(t)
 	envelopeServer(t, mt, "things", 100, pagination.LimitOffset)
-	seq := pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Query: url.Values{"limit": {"10"}}})
+	seq := pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Size: ptr(10)})
 	if n := mt.GetTotalCallCount(); n != 0 {
 		t.Fatalf("All sent %d requests before the loop", n)
 	}
@@ -486,7 +482,7 @@ func TestAllRefusesANextLinkBackToTheFirstPage(t *testing.T) {
 		}
 		return httpmock.NewStringResponse(200, `{"next":"`+base+`things?offset=10&limit=1000","results":`+items(0, 10)+`}`), nil
 	})
-	ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Query: url.Values{"offset": {"0"}}}))
+	ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Position: ptr(0)}))
 	if err == nil || !strings.Contains(err.Error(), "same next link twice") {
 		t.Fatalf("err = %v", err)
 	}
@@ -514,8 +510,7 @@ func TestAllStopsEndlessEnvelopesWithoutCount(t *testing.T) {
 func TestAllRefusesAnOffsetThatWouldOverflow(t *testing.T) {
 	c, mt := newCore(t)
 	mt.RegisterResponder("GET", base+"things", httpmock.NewStringResponder(200, items(0, 100)))
-	start := strconv.Itoa(math.MaxInt - 50)
-	_, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Query: url.Values{"offset": {start}}}))
+	_, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Position: ptr(math.MaxInt - 50)}))
 	if err == nil || !strings.Contains(err.Error(), "overflow") {
 		t.Fatalf("err = %v", err)
 	}
@@ -623,11 +618,7 @@ func TestAllYieldsEveryItemFromACappedServer(t *testing.T) {
 					var requests atomic.Int32
 					const maxSize = 40
 					cappedServer(mt, "things", total, maxSize, style, envelope, &requests)
-					q := url.Values{"limit": {"5000"}}
-					if style == pagination.PageNumber {
-						q = url.Values{"page_size": {"5000"}}
-					}
-					ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Style: style, Query: q}))
+					ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Style: style, Size: ptr(5000)}))
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -653,8 +644,7 @@ func TestFetchedAheadLastPageLinkIsChecked(t *testing.T) {
 		next := strconv.Quote(base + "things?limit=10&offset=" + strconv.Itoa(off+10))
 		return httpmock.NewStringResponse(200, fmt.Sprintf(`{"count":%d,"next":%s,"previous":null,"results":%s}`, total, next, items(off, min(off+10, total)))), nil
 	})
-	q := url.Values{"limit": {"10"}}
-	ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Query: q}))
+	ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Size: ptr(10)}))
 	if err == nil || !strings.Contains(err.Error(), "links to another page after all 100 items") {
 		t.Fatalf("%d items, err = %v", len(ids), err)
 	}

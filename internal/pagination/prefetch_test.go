@@ -126,8 +126,8 @@ func (l *liveList) client() (*core.Client, *flightCounter) {
 	return c, fc
 }
 
-func (l *liveList) spec(c *core.Client, q url.Values, opts ...requestconfig.Option) pagination.Spec {
-	return pagination.Spec{Client: c, Path: "things", Query: q, Style: l.style, Options: opts}
+func (l *liveList) spec(c *core.Client, size *int, opts ...requestconfig.Option) pagination.Spec {
+	return pagination.Spec{Client: c, Path: "things", Size: size, Style: l.style, Options: opts}
 }
 
 func sizeQuery(style pagination.Style, size int) url.Values {
@@ -166,7 +166,7 @@ func TestAheadYieldsEveryItemOnceInOrder(t *testing.T) {
 					return false
 				}
 				c, fc := l.client()
-				ids, err := collect(t, pagination.All[item](context.Background(), l.spec(c, sizeQuery(style, tc.size), prefetch(tc.prefetch))))
+				ids, err := collect(t, pagination.All[item](context.Background(), l.spec(c, ptr(tc.size), prefetch(tc.prefetch))))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -204,11 +204,12 @@ func TestAheadStartsFromCallersPosition(t *testing.T) {
 		t.Run(styleName(style), func(t *testing.T) {
 			l := newLiveList(t, style, 500)
 			c, _ := l.client()
-			q := url.Values{"limit": {"10"}, "offset": {"30"}}
+			spec := l.spec(c, ptr(10))
+			spec.Position = ptr(30)
 			if style == pagination.PageNumber {
-				q = url.Values{"page_size": {"10"}, "page": {"4"}}
+				spec.Position = ptr(4)
 			}
-			ids, err := collect(t, pagination.All[item](context.Background(), l.spec(c, q)))
+			ids, err := collect(t, pagination.All[item](context.Background(), spec))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -247,7 +248,7 @@ func TestAheadFetchesConcurrently(t *testing.T) {
 				return false
 			}
 			c, fc := l.client()
-			ids, err := collect(t, pagination.All[item](context.Background(), l.spec(c, sizeQuery(style, 10), prefetch(2))))
+			ids, err := collect(t, pagination.All[item](context.Background(), l.spec(c, ptr(10), prefetch(2))))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -282,7 +283,7 @@ func TestAheadBreakCancelsRequestsInFlight(t *testing.T) {
 			c, fc := l.client()
 			before := runtime.NumGoroutine()
 			got := 0
-			for _, err := range pagination.All[item](context.Background(), l.spec(c, sizeQuery(style, 10), prefetch(4))) {
+			for _, err := range pagination.All[item](context.Background(), l.spec(c, ptr(10), prefetch(4))) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -329,7 +330,7 @@ func TestAheadContextCancelEndsWithItsError(t *testing.T) {
 			defer cancel()
 			var got, errs int
 			var last error
-			for _, err := range pagination.All[item](ctx, l.spec(c, sizeQuery(style, 10))) {
+			for _, err := range pagination.All[item](ctx, l.spec(c, ptr(10))) {
 				if err != nil {
 					errs++
 					last = err
@@ -368,7 +369,7 @@ func TestAheadErrorInMiddlePageYieldedOnce(t *testing.T) {
 			c, fc := l.client()
 			var ids []int
 			var errs []error
-			for it, err := range pagination.All[item](context.Background(), l.spec(c, sizeQuery(style, 10))) {
+			for it, err := range pagination.All[item](context.Background(), l.spec(c, ptr(10))) {
 				if err != nil {
 					errs = append(errs, err)
 					continue
@@ -413,7 +414,7 @@ func TestAheadRefusesAListThatChanges(t *testing.T) {
 				c, _ := l.client()
 				var got, errs int
 				var last error
-				for _, err := range pagination.All[item](context.Background(), l.spec(c, sizeQuery(style, 10))) {
+				for _, err := range pagination.All[item](context.Background(), l.spec(c, ptr(10))) {
 					if err != nil {
 						errs++
 						last = err
@@ -477,7 +478,7 @@ func TestAheadFallsBackToLinks(t *testing.T) {
 				return false
 			}
 			c, _ := l.client()
-			ids, err := collect(t, pagination.All[item](context.Background(), l.spec(c, sizeQuery(style, 10))))
+			ids, err := collect(t, pagination.All[item](context.Background(), l.spec(c, ptr(10))))
 			if err == nil || !strings.Contains(err.Error(), "count changed from 99 to 100") || len(ids) != 10 {
 				t.Fatalf("%s: %d items, err = %v", styleName(style), len(ids), err)
 			}
@@ -494,7 +495,7 @@ func TestAheadRampsUp(t *testing.T) {
 			l := newLiveList(t, style, 1000)
 			c, fc := l.client()
 			got := 0
-			for _, err := range pagination.All[item](context.Background(), l.spec(c, sizeQuery(style, 10))) {
+			for _, err := range pagination.All[item](context.Background(), l.spec(c, ptr(10))) {
 				if err != nil {
 					t.Fatal(err)
 				}
