@@ -7,14 +7,15 @@ import (
 
 	"github.com/coolset-go/sdk/accounts"
 	"github.com/coolset-go/sdk/countries"
+	"github.com/coolset-go/sdk/internal/sdktest"
 )
 
 func TestCountriesList(t *testing.T) {
-	c, mt := newMockClient(t)
-	expect(t, mt, want{method: "GET", path: "/api/accounts/countries",
-		query: url.Values{"search": {"land"}, "name": {"Netherlands"}, "alpha_2": {"NL"}, "alpha_3": {"NLD"},
+	c, mt := sdktest.NewMockClient(t)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "GET", Path: "/api/accounts/countries",
+		Query: url.Values{"search": {"land"}, "name": {"Netherlands"}, "alpha_2": {"NL"}, "alpha_3": {"NLD"},
 			"numeric": {"528"}, "limit": {"0"}, "offset": {"20"}}},
-		200, fixture(t, "countries.json"))
+		200, sdktest.Fixture(t, "countries.json"))
 	page, err := c.Countries.List(context.Background(), &countries.ListOptions{
 		Search: "land", Name: "Netherlands", Alpha2: "NL", Alpha3: "NLD", Numeric: "528",
 		LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(0), Offset: accounts.Ptr(20)},
@@ -36,8 +37,8 @@ func TestCountriesList(t *testing.T) {
 }
 
 func TestCountriesListNilOptionsSendsNoQuery(t *testing.T) {
-	c, mt := newMockClient(t)
-	expect(t, mt, want{method: "GET", path: "/api/accounts/countries"}, 200, `[]`)
+	c, mt := sdktest.NewMockClient(t)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "GET", Path: "/api/accounts/countries"}, 200, `[]`)
 	page, err := c.Countries.List(context.Background(), nil)
 	if err != nil || len(page.Results) != 0 {
 		t.Fatalf("page, err = %+v, %v", page, err)
@@ -45,8 +46,8 @@ func TestCountriesListNilOptionsSendsNoQuery(t *testing.T) {
 }
 
 func TestCountriesGet(t *testing.T) {
-	c, mt := newMockClient(t)
-	expect(t, mt, want{method: "GET", path: "/api/accounts/countries/NL"}, 200,
+	c, mt := sdktest.NewMockClient(t)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "GET", Path: "/api/accounts/countries/NL"}, 200,
 		`{"name":"Netherlands","alpha_2":"NL","alpha_3":"NLD","numeric":"528","official_name":null,"flag":null}`)
 	got, err := c.Countries.Get(context.Background(), "NL")
 	if err != nil {
@@ -68,8 +69,8 @@ func TestCountriesGetEscapesTheID(t *testing.T) {
 		"x/../y": "/api/accounts/countries/x%2F..%2Fy",
 	} {
 		t.Run(id, func(t *testing.T) {
-			c, mt := newMockClient(t)
-			expect(t, mt, want{method: "GET", path: path}, 200, `{"name":"x"}`)
+			c, mt := sdktest.NewMockClient(t)
+			sdktest.Expect(t, mt, sdktest.Want{Method: "GET", Path: path}, 200, `{"name":"x"}`)
 			if _, err := c.Countries.Get(context.Background(), id); err != nil {
 				t.Fatal(err)
 			}

@@ -46,11 +46,11 @@ func checkInvite(t *testing.T) func(*invitations.Invitation, error) {
 }
 
 func TestInvitationsSendAndStatus(t *testing.T) {
-	c, mt := newMockClient(t)
+	c, mt := sdktest.NewMockClient(t)
 	ctx := context.Background()
-	expect(t, mt, want{method: "POST", path: "/api/accounts/invitations/", body: `{"email":"ben@example.com","auth_group":3}`}, 201,
+	sdktest.Expect(t, mt, sdktest.Want{Method: "POST", Path: "/api/accounts/invitations/", Body: `{"email":"ben@example.com","auth_group":3}`}, 201,
 		`{"id":"`+orgUUID+`","email":"ben@example.com","auth_group":3}`)
-	expect(t, mt, want{method: "GET", path: "/api/accounts/invitations/" + orgUUID + "/"}, 200, fixture(t, "invitation_status.json"))
+	sdktest.Expect(t, mt, sdktest.Want{Method: "GET", Path: "/api/accounts/invitations/" + orgUUID + "/"}, 200, sdktest.Fixture(t, "invitation_status.json"))
 
 	sent, err := c.Invitations.Send(ctx, &invitations.SendRequest{Email: "ben@example.com", AuthGroup: 3})
 	if err != nil {
@@ -74,8 +74,8 @@ func TestInvitationsSendAndStatus(t *testing.T) {
 }
 
 func TestInvitationsStatusKeepsAnUnforeseenFlag(t *testing.T) {
-	c, mt := newMockClient(t)
-	expect(t, mt, want{method: "GET", path: "/api/accounts/invitations/" + orgUUID + "/"}, 200, `{"id":"`+orgUUID+`","is_active":"pending","is_mfa_enabled":true}`)
+	c, mt := sdktest.NewMockClient(t)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "GET", Path: "/api/accounts/invitations/" + orgUUID + "/"}, 200, `{"id":"`+orgUUID+`","is_active":"pending","is_mfa_enabled":true}`)
 	st, err := c.Invitations.Status(context.Background(), orgUUID)
 	if err != nil {
 		t.Fatal(err)
@@ -89,15 +89,15 @@ func TestInvitationsStatusKeepsAnUnforeseenFlag(t *testing.T) {
 }
 
 func TestInvitationsOrganizationFlow(t *testing.T) {
-	c, mt := newMockClient(t)
+	c, mt := sdktest.NewMockClient(t)
 	ctx := context.Background()
 	path := "/api/accounts/invite/" + inviteUUID + "/"
-	expect(t, mt, want{method: "GET", path: "/api/accounts/invite/", query: url.Values{"page": {"2"}, "page_size": {"1"}}}, 200,
+	sdktest.Expect(t, mt, sdktest.Want{Method: "GET", Path: "/api/accounts/invite/", Query: url.Values{"page": {"2"}, "page_size": {"1"}}}, 200,
 		`{"count":2,"next":null,"previous":"https://api.test/api/accounts/invite/?page_size=1","results":[`+inviteJSON+`]}`)
-	expect(t, mt, want{method: "POST", path: "/api/accounts/invite/", body: `{"invitee_identifier":"ben@example.com","role":"REVIEWER"}`}, 201, inviteJSON)
-	expect(t, mt, want{method: "GET", path: path}, 200, inviteJSON)
-	expect(t, mt, want{method: "POST", path: path}, 200, inviteJSON)
-	expect(t, mt, want{method: "DELETE", path: path}, 204, ``)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "POST", Path: "/api/accounts/invite/", Body: `{"invitee_identifier":"ben@example.com","role":"REVIEWER"}`}, 201, inviteJSON)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "GET", Path: path}, 200, inviteJSON)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "POST", Path: path}, 200, inviteJSON)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "DELETE", Path: path}, 204, ``)
 
 	page, err := c.Invitations.List(ctx, &invitations.ListOptions{PageNumber: accounts.PageNumber{Page: accounts.Ptr(2), PageSize: accounts.Ptr(1)}})
 	if err != nil {
@@ -119,7 +119,7 @@ func TestInvitationsOrganizationFlow(t *testing.T) {
 }
 
 func TestInvitationsAllFollowsPages(t *testing.T) {
-	c, mt := newMockClient(t)
+	c, mt := sdktest.NewMockClient(t)
 	// All asks for large pages; this server serves one invitation a page.
 	mt.RegisterResponderWithQuery("GET", "https://api.test/api/accounts/invite/", "page_size=1000", httpmock.NewStringResponder(200,
 		`{"count":2,"next":"https://api.test/api/accounts/invite/?page=2&page_size=1000","previous":null,"results":[`+inviteJSON+`]}`))
@@ -132,8 +132,8 @@ func TestInvitationsAllFollowsPages(t *testing.T) {
 }
 
 func TestInvitationsSendSurfacesTheServersRule(t *testing.T) {
-	c, mt := newMockClient(t)
-	expect(t, mt, want{method: "POST", path: "/api/accounts/invitations/", body: `{"email":"boss@example.com","auth_group":1}`}, 400,
+	c, mt := sdktest.NewMockClient(t)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "POST", Path: "/api/accounts/invitations/", Body: `{"email":"boss@example.com","auth_group":1}`}, 400,
 		`{"auth_group":["Owners cannot be invited."]}`)
 	_, err := c.Invitations.Send(context.Background(), &invitations.SendRequest{Email: "boss@example.com", AuthGroup: 1})
 	var apiErr *accounts.Error
@@ -191,6 +191,6 @@ func TestInvitationsRefuseBadInput(t *testing.T) {
 		}},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) { checkRefused(t, tc.fields, tc.call) })
+		t.Run(tc.name, func(t *testing.T) { sdktest.CheckRefused(t, tc.fields, tc.call) })
 	}
 }

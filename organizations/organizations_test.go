@@ -30,8 +30,8 @@ func checkOrg(t *testing.T) func(*organizations.Organization, error) {
 }
 
 func TestOrganizationsList(t *testing.T) {
-	c, mt := newMockClient(t)
-	expect(t, mt, want{method: "GET", path: "/api/accounts/organizations/", query: url.Values{
+	c, mt := sdktest.NewMockClient(t)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "GET", Path: "/api/accounts/organizations/", Query: url.Values{
 		"id": {"4"}, "uuid": {orgUUID}, "name": {"Green Harbor"}, "slug": {"green-harbor"}, "search": {"green"}, "page": {"2"}, "page_size": {"10"},
 	}}, 200, `{"count":11,"next":null,"previous":"https://api.test/api/accounts/organizations/?page_size=10","results":[`+orgJSON+`]}`)
 	page, err := c.Organizations.List(context.Background(), &organizations.ListOptions{
@@ -47,15 +47,15 @@ func TestOrganizationsList(t *testing.T) {
 }
 
 func TestOrganizationsCRUD(t *testing.T) {
-	c, mt := newMockClient(t)
+	c, mt := sdktest.NewMockClient(t)
 	ctx := context.Background()
 	path := "/api/accounts/organizations/" + orgUUID + "/"
-	expect(t, mt, want{method: "POST", path: "/api/accounts/organizations/", body: `{"name":"Green Harbor","slug":"green-harbor"}`}, 201, orgJSON)
-	expect(t, mt, want{method: "GET", path: path}, 200, orgJSON)
-	expect(t, mt, want{method: "PUT", path: path, body: `{"name":"Green Harbor","slug":"green-harbor"}`}, 200, orgJSON)
-	expect(t, mt, want{method: "PATCH", path: path, body: `{"slug":"green-harbor"}`}, 200, orgJSON)
-	expect(t, mt, want{method: "DELETE", path: path}, 204, ``)
-	expect(t, mt, want{method: "POST", path: path + "increment/", body: `{"usage":5}`}, 200, `{"limit":100,"usage":15,"remaining":85,"overriden":true}`)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "POST", Path: "/api/accounts/organizations/", Body: `{"name":"Green Harbor","slug":"green-harbor"}`}, 201, orgJSON)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "GET", Path: path}, 200, orgJSON)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "PUT", Path: path, Body: `{"name":"Green Harbor","slug":"green-harbor"}`}, 200, orgJSON)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "PATCH", Path: path, Body: `{"slug":"green-harbor"}`}, 200, orgJSON)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "DELETE", Path: path}, 204, ``)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "POST", Path: path + "increment/", Body: `{"usage":5}`}, 200, `{"limit":100,"usage":15,"remaining":85,"overriden":true}`)
 
 	checkOrg(t)(c.Organizations.Create(ctx, &organizations.CreateRequest{Name: "Green Harbor", Slug: "green-harbor"}))
 	checkOrg(t)(c.Organizations.Get(ctx, orgUUID))
@@ -130,6 +130,6 @@ func TestOrganizationsRefuseBadInput(t *testing.T) {
 		}},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) { checkRefused(t, tc.fields, tc.call) })
+		t.Run(tc.name, func(t *testing.T) { sdktest.CheckRefused(t, tc.fields, tc.call) })
 	}
 }

@@ -32,8 +32,8 @@ func checkUser(t *testing.T) func(*users.User, error) {
 }
 
 func TestUsersProfileDecodesEveryField(t *testing.T) {
-	c, mt := newMockClient(t)
-	expect(t, mt, want{method: "GET", path: "/api/accounts/users/me/"}, 200, fixture(t, "user_profile.json"))
+	c, mt := sdktest.NewMockClient(t)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "GET", Path: "/api/accounts/users/me/"}, 200, sdktest.Fixture(t, "user_profile.json"))
 	u, err := c.Users.Me(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -67,14 +67,14 @@ func TestUsersProfileDecodesEveryField(t *testing.T) {
 }
 
 func TestUsersCurrentUsesTheDeprecatedPath(t *testing.T) {
-	c, mt := newMockClient(t)
-	expect(t, mt, want{method: "GET", path: "/api/accounts/user/"}, 200, userJSON)
+	c, mt := sdktest.NewMockClient(t)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "GET", Path: "/api/accounts/user/"}, 200, userJSON)
 	checkUser(t)(c.Users.Current(context.Background()))
 }
 
 func TestUsersListBareArrayLimitOffset(t *testing.T) {
-	c, mt := newMockClient(t)
-	expect(t, mt, want{method: "GET", path: "/api/accounts/users/", query: url.Values{"search": {"ana"}, "limit": {"2"}, "offset": {"4"}}}, 200, `[`+userJSON+`,`+userJSON+`]`)
+	c, mt := sdktest.NewMockClient(t)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "GET", Path: "/api/accounts/users/", Query: url.Values{"search": {"ana"}, "limit": {"2"}, "offset": {"4"}}}, 200, `[`+userJSON+`,`+userJSON+`]`)
 	page, err := c.Users.List(context.Background(), &users.ListOptions{Search: "ana", LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(2), Offset: accounts.Ptr(4)}})
 	if err != nil {
 		t.Fatal(err)
@@ -86,8 +86,8 @@ func TestUsersListBareArrayLimitOffset(t *testing.T) {
 }
 
 func TestUsersListEnvelopePageSize(t *testing.T) {
-	c, mt := newMockClient(t)
-	expect(t, mt, want{method: "GET", path: "/api/accounts/users/", query: url.Values{"search": {"ana"}, "page": {"2"}, "page_size": {"1"}}}, 200,
+	c, mt := sdktest.NewMockClient(t)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "GET", Path: "/api/accounts/users/", Query: url.Values{"search": {"ana"}, "page": {"2"}, "page_size": {"1"}}}, 200,
 		`{"count":3,"next":"https://api.test/api/accounts/users/?page=3&page_size=1","previous":"https://api.test/api/accounts/users/?page_size=1","results":[`+userJSON+`]}`)
 	page, err := c.Users.List(context.Background(), &users.ListOptions{Search: "ana", PageNumber: accounts.PageNumber{Page: accounts.Ptr(2), PageSize: accounts.Ptr(1)}})
 	if err != nil {
@@ -106,7 +106,7 @@ var otherUserJSON = strings.Replace(userJSON, `"id":7`, `"id":8`, 1)
 func TestUsersAllBothShapes(t *testing.T) {
 	ctx := context.Background()
 	t.Run("limit/offset bare arrays", func(t *testing.T) {
-		c, mt := newMockClient(t)
+		c, mt := sdktest.NewMockClient(t)
 		mt.RegisterResponderWithQuery("GET", "https://api.test/api/accounts/users/", "limit=2&offset=0", httpmock.NewStringResponder(200, `[`+userJSON+`,`+userJSON+`]`))
 		mt.RegisterResponderWithQuery("GET", "https://api.test/api/accounts/users/", "limit=2&offset=2", httpmock.NewStringResponder(200, `[`+otherUserJSON+`]`))
 		got, err := accounts.Collect(c.Users.All(ctx, &users.ListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(2), Offset: accounts.Ptr(0)}}))
@@ -118,7 +118,7 @@ func TestUsersAllBothShapes(t *testing.T) {
 		}
 	})
 	t.Run("page/page_size envelopes", func(t *testing.T) {
-		c, mt := newMockClient(t)
+		c, mt := sdktest.NewMockClient(t)
 		mt.RegisterResponderWithQuery("GET", "https://api.test/api/accounts/users/", "page_size=2", httpmock.NewStringResponder(200,
 			`{"count":3,"next":"https://api.test/api/accounts/users/?page=2&page_size=2","previous":null,"results":[`+userJSON+`,`+userJSON+`]}`))
 		mt.RegisterResponderWithQuery("GET", "https://api.test/api/accounts/users/", "page=2&page_size=2", httpmock.NewStringResponder(200,
@@ -131,14 +131,14 @@ func TestUsersAllBothShapes(t *testing.T) {
 }
 
 func TestUsersCRUD(t *testing.T) {
-	c, mt := newMockClient(t)
+	c, mt := sdktest.NewMockClient(t)
 	ctx := context.Background()
 	path := "/api/accounts/users/" + userUUID + "/"
-	expect(t, mt, want{method: "POST", path: "/api/accounts/users/", body: `{"email":"ana@example.com","first_name":"Ana","groups":[2,3],"is_active":true}`}, 201, userJSON)
-	expect(t, mt, want{method: "GET", path: path}, 200, userJSON)
-	expect(t, mt, want{method: "PUT", path: path, body: `{"email":"ana@example.com","first_name":"Ana","last_name":"","groups":[]}`}, 200, userJSON)
-	expect(t, mt, want{method: "PATCH", path: path, body: `{"last_name":"Lima","groups":[],"is_active":false}`}, 200, userJSON)
-	expect(t, mt, want{method: "DELETE", path: path}, 204, ``)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "POST", Path: "/api/accounts/users/", Body: `{"email":"ana@example.com","first_name":"Ana","groups":[2,3],"is_active":true}`}, 201, userJSON)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "GET", Path: path}, 200, userJSON)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "PUT", Path: path, Body: `{"email":"ana@example.com","first_name":"Ana","last_name":"","groups":[]}`}, 200, userJSON)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "PATCH", Path: path, Body: `{"last_name":"Lima","groups":[],"is_active":false}`}, 200, userJSON)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "DELETE", Path: path}, 204, ``)
 
 	checkUser(t)(c.Users.Create(ctx, &users.CreateRequest{Email: "ana@example.com", FirstName: "Ana", Groups: []int{2, 3}, IsActive: accounts.Ptr(true)}))
 	checkUser(t)(c.Users.Get(ctx, userUUID))
@@ -155,20 +155,20 @@ func TestUsersCRUD(t *testing.T) {
 // The email is optional on create: "" is left out of the body, never sent
 // as an empty address, which the API's "format: email" refuses.
 func TestUsersCreateWithoutEmailSendsNone(t *testing.T) {
-	c, mt := newMockClient(t)
-	expect(t, mt, want{method: "POST", path: "/api/accounts/users/", body: `{"first_name":"Ana"}`}, 201, userJSON)
+	c, mt := sdktest.NewMockClient(t)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "POST", Path: "/api/accounts/users/", Body: `{"first_name":"Ana"}`}, 201, userJSON)
 	checkUser(t)(c.Users.Create(context.Background(), &users.CreateRequest{FirstName: "Ana"}))
 }
 
 func TestUsersPatchNilSendsEmptyObject(t *testing.T) {
-	c, mt := newMockClient(t)
-	expect(t, mt, want{method: "PATCH", path: "/api/accounts/users/" + userUUID + "/", body: `{}`}, 200, userJSON)
+	c, mt := sdktest.NewMockClient(t)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "PATCH", Path: "/api/accounts/users/" + userUUID + "/", Body: `{}`}, 200, userJSON)
 	checkUser(t)(c.Users.Patch(context.Background(), userUUID, nil))
 }
 
 func TestUsersPatchNilGroupsSendsAnEmptyList(t *testing.T) {
-	c, mt := newMockClient(t)
-	expect(t, mt, want{method: "PATCH", path: "/api/accounts/users/" + userUUID + "/", body: `{"groups":[]}`}, 200, userJSON)
+	c, mt := sdktest.NewMockClient(t)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "PATCH", Path: "/api/accounts/users/" + userUUID + "/", Body: `{"groups":[]}`}, 200, userJSON)
 	var none []int // a filter that kept no group
 	req := &users.PatchRequest{Groups: &none}
 	checkUser(t)(c.Users.Patch(context.Background(), userUUID, req))
@@ -242,6 +242,6 @@ func TestUsersRefuseBadInput(t *testing.T) {
 		}},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) { checkRefused(t, tc.fields, tc.call) })
+		t.Run(tc.name, func(t *testing.T) { sdktest.CheckRefused(t, tc.fields, tc.call) })
 	}
 }

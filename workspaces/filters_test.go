@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/coolset-go/sdk/accounts"
+	"github.com/coolset-go/sdk/internal/sdktest"
 	"github.com/coolset-go/sdk/workspaces"
 )
 
@@ -66,7 +67,7 @@ func TestWorkspaceFiltersCombineOrAreRefused(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.refused != "" {
-				checkRefused(t, tc.refused, func(c *accounts.Client) error {
+				sdktest.CheckRefused(t, tc.refused, func(c *accounts.Client) error {
 					_, err := c.Workspaces.List(context.Background(), workspaces.Where(tc.filters...))
 					var ie *accounts.InputError
 					if !errors.As(err, &ie) {
@@ -76,8 +77,8 @@ func TestWorkspaceFiltersCombineOrAreRefused(t *testing.T) {
 				})
 				return
 			}
-			c, mt := newMockClient(t)
-			expect(t, mt, want{method: "GET", path: "/api/accounts/workspaces", query: tc.query}, 200, `{"count":0,"next":null,"previous":null,"results":[]}`)
+			c, mt := sdktest.NewMockClient(t)
+			sdktest.Expect(t, mt, sdktest.Want{Method: "GET", Path: "/api/accounts/workspaces", Query: tc.query}, 200, `{"count":0,"next":null,"previous":null,"results":[]}`)
 			if _, err := c.Workspaces.List(context.Background(), workspaces.Where(tc.filters...)); err != nil {
 				t.Fatal(err)
 			}
@@ -91,12 +92,12 @@ func TestWorkspaceFiltersCombineOrAreRefused(t *testing.T) {
 // A filter applied to options already filled by hand combines with the field
 // as with another filter.
 func TestWorkspaceFiltersCombineWithFieldsSetByHand(t *testing.T) {
-	checkRefused(t, "search", func(c *accounts.Client) error {
+	sdktest.CheckRefused(t, "search", func(c *accounts.Client) error {
 		opts := &workspaces.ListOptions{Search: "green"}
 		_, err := c.Workspaces.List(context.Background(), opts.Where(workspaces.Search("harbor")))
 		return err
 	})
-	checkRefused(t, "created_at__gte", func(c *accounts.Client) error {
+	sdktest.CheckRefused(t, "created_at__gte", func(c *accounts.Client) error {
 		opts := &workspaces.ListOptions{Lookups: url.Values{"created_at__gte": {"2024-01-01", "2025-01-01"}}}
 		_, err := c.Workspaces.List(context.Background(), opts)
 		if err != nil && !strings.Contains(err.Error(), "2 different values") {

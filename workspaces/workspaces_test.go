@@ -7,12 +7,13 @@ import (
 	"time"
 
 	"github.com/coolset-go/sdk/accounts"
+	"github.com/coolset-go/sdk/internal/sdktest"
 	"github.com/coolset-go/sdk/workspaces"
 )
 
 func TestWorkspacesListEveryParameter(t *testing.T) {
-	c, mt := newMockClient(t)
-	expect(t, mt, want{method: "GET", path: "/api/accounts/workspaces", query: url.Values{
+	c, mt := sdktest.NewMockClient(t)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "GET", Path: "/api/accounts/workspaces", Query: url.Values{
 		"name":                 {"Green Harbor BV"},
 		"name__icontains":      {"green"},
 		"name__istartswith":    {"gr"},
@@ -30,7 +31,7 @@ func TestWorkspacesListEveryParameter(t *testing.T) {
 		"limit":                {"25"},
 		"offset":               {"50"},
 		"created_at__gte":      {"2024-01-01"},
-	}}, 200, fixture(t, "workspaces_page.json"))
+	}}, 200, sdktest.Fixture(t, "workspaces_page.json"))
 
 	opts := workspaces.Where(
 		workspaces.Name.Exact("Green Harbor BV"),
@@ -75,9 +76,9 @@ func TestWorkspacesListEveryParameter(t *testing.T) {
 }
 
 func TestWorkspacesListOptionsStructAndBuildersAgree(t *testing.T) {
-	c, mt := newMockClient(t)
+	c, mt := sdktest.NewMockClient(t)
 	q := url.Values{"type__in": {"demo,test"}, "country__icontains": {"n"}}
-	expect(t, mt, want{method: "GET", path: "/api/accounts/workspaces", query: q}, 200, `{"count":0,"next":null,"previous":null,"results":[]}`)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "GET", Path: "/api/accounts/workspaces", Query: q}, 200, `{"count":0,"next":null,"previous":null,"results":[]}`)
 	ctx := context.Background()
 	if _, err := c.Workspaces.List(ctx, &workspaces.ListOptions{TypeIn: []workspaces.WorkspaceType{"demo", "test"}, CountryIContains: "n"}); err != nil {
 		t.Fatal(err)
@@ -91,9 +92,9 @@ func TestWorkspacesListOptionsStructAndBuildersAgree(t *testing.T) {
 }
 
 func TestWorkspacesListMemberships(t *testing.T) {
-	c, mt := newMockClient(t)
-	expect(t, mt, want{method: "GET", path: "/api/accounts/users/me/workspaces/", query: url.Values{"limit": {"2"}, "offset": {"4"}}},
-		200, fixture(t, "memberships.json"))
+	c, mt := sdktest.NewMockClient(t)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "GET", Path: "/api/accounts/users/me/workspaces/", Query: url.Values{"limit": {"2"}, "offset": {"4"}}},
+		200, sdktest.Fixture(t, "memberships.json"))
 	page, err := c.Workspaces.ListMemberships(context.Background(), &workspaces.MembershipListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(2), Offset: accounts.Ptr(4)}})
 	if err != nil {
 		t.Fatal(err)
@@ -108,8 +109,8 @@ func TestWorkspacesListMemberships(t *testing.T) {
 }
 
 func TestWorkspacesSwitch(t *testing.T) {
-	c, mt := newMockClient(t)
-	expect(t, mt, want{method: "POST", path: "/api/accounts/users/me/switch-workspace/", body: `{"company_id":42}`},
+	c, mt := sdktest.NewMockClient(t)
+	sdktest.Expect(t, mt, sdktest.Want{Method: "POST", Path: "/api/accounts/users/me/switch-workspace/", Body: `{"company_id":42}`},
 		200, `{"message":"Switched to workspace Green Harbor BV."}`)
 	res, err := c.Workspaces.Switch(context.Background(), 42)
 	if err != nil {
