@@ -15,7 +15,7 @@ import (
 	"github.com/coolset-go/sdk/paging"
 )
 
-// Analyst is an analyst of the organization (operations 13 to 15). The API
+// Analyst is an analyst of the organization (GET accounts/analysts/ and accounts/analysts/current/). The API
 // documents two fields; the members of a list item it does not document are
 // kept, undecoded, in Extra.
 type Analyst struct {
@@ -119,7 +119,7 @@ func (s *AnalystsService) PatchCurrent(ctx context.Context, patch *AnalystPatchR
 	return s.PatchMe(ctx, patch, reqOpts...)
 }
 
-// Group is an auth group, a role with permissions (operation 16). The API
+// Group is an auth group, a role with permissions (GET accounts/groups/). The API
 // documents no item schema: ID and Name are decoded when present, and every
 // other member is kept, undecoded, in Extra. The profile's auth group
 // (users.AuthGroup) lists permissions as [{"codename": ...}]; the group list

@@ -8,7 +8,7 @@ import (
 	"github.com/coolset-go/sdk/internal/once"
 )
 
-// UserConfig is the current user's configuration (operations 3 and 4).
+// UserConfig is the current user's configuration (GET and PATCH accounts/user-config).
 type UserConfig struct {
 	// Config is the user's configuration. The API leaves its shape open.
 	Config map[string]any `json:"config"`

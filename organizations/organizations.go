@@ -106,7 +106,7 @@ func (o *ListOptions) Validate() error {
 	return errors.Join(errs...)
 }
 
-// CreateRequest is a new organization (operation 24).
+// CreateRequest is a new organization (POST accounts/organizations/).
 type CreateRequest struct {
 	// Name is required, 1 to 200 characters.
 	Name string `json:"name"`
@@ -128,7 +128,7 @@ func validateNameSlug(name, slug string) error {
 	return errors.Join(validate.Length("name", name, 1, MaxNameLength), validate.Slug("slug", slug, MaxSlugLength))
 }
 
-// UpdateRequest replaces an organization's fields (operation 26, PUT): both
+// UpdateRequest replaces an organization's fields (PUT accounts/organizations/{uuid}/): both
 // are required.
 type UpdateRequest struct {
 	// Name is required, 1 to 200 characters.
@@ -145,7 +145,7 @@ func (r *UpdateRequest) Validate() error {
 	return validateNameSlug(r.Name, r.Slug)
 }
 
-// PatchRequest changes some of an organization's fields (operation 27, PATCH);
+// PatchRequest changes some of an organization's fields (PATCH accounts/organizations/{uuid}/);
 // nil fields are left as they are.
 type PatchRequest struct {
 	// Name, when set, is 1 to 200 characters.

@@ -226,7 +226,7 @@ func (o *ListOptions) Validate() error {
 	return errors.Join(errs...)
 }
 
-// CreateRequest is a new user (operation 31). Every field is optional; empty
+// CreateRequest is a new user (POST accounts/users/). Every field is optional; empty
 // strings and a nil Groups are not sent.
 type CreateRequest struct {
 	// Email is a valid address of at most 254 characters, or "" to send none.
@@ -254,7 +254,7 @@ func (r *CreateRequest) Validate() error {
 	return validateFields(email, &r.FirstName, &r.LastName, r.Groups)
 }
 
-// UpdateRequest replaces a user's fields (operation 33, PUT). Every field is
+// UpdateRequest replaces a user's fields (PUT accounts/users/{uuid}/). Every field is
 // sent: an empty name clears it, and a nil Groups sends an empty list,
 // removing the user from every group. IsActive is sent only when set.
 type UpdateRequest struct {
@@ -281,7 +281,7 @@ func (r *UpdateRequest) Validate() error {
 	return validateFields(&r.Email, &r.FirstName, &r.LastName, r.Groups)
 }
 
-// PatchRequest changes some of a user's fields (operation 34, PATCH); nil
+// PatchRequest changes some of a user's fields (PATCH accounts/users/{uuid}/); nil
 // fields are left as they are.
 type PatchRequest struct {
 	// Email, when set, is a valid address of at most 254 characters. The

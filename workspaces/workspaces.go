@@ -61,7 +61,7 @@ const (
 // Types returns every workspace type the API knows, in the API's order.
 func Types() []WorkspaceType { return model.WorkspaceTypes() }
 
-// Workspace is a workspace (a company) the user belongs to (operation 5).
+// Workspace is a workspace (a company) the user belongs to (GET accounts/workspaces).
 type Workspace struct {
 	// WorkspaceID is the workspace's id under the name the switch call uses.
 	WorkspaceID int `json:"workspace_id"`
@@ -91,7 +91,7 @@ type Workspace struct {
 }
 
 // Membership is one workspace the current user is a member of, as listed by
-// ListMemberships (operation 11).
+// ListMemberships (GET accounts/users/me/workspaces/).
 type Membership struct {
 	// WorkspaceName is the workspace's name.
 	WorkspaceName string `json:"workspace_name"`
