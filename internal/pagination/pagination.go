@@ -689,6 +689,9 @@ func (p *decodedPage[T]) DecodeBody(r io.Reader) error {
 	if err := json.Unmarshal(raw, &p.Results); err != nil {
 		return err
 	}
+	if p.Results == nil {
+		return fmt.Errorf("the list answer's %q is null, not a list", p.itemsKey)
+	}
 	for k, dst := range map[string]*string{"next": &p.Next, "previous": &p.Previous} {
 		if v, ok := obj[k]; ok {
 			var s *string
