@@ -1,0 +1,255 @@
+package pagination
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/coolset-go/sdk/internal/core"
+	"github.com/coolset-go/sdk/internal/requestconfig"
+)
+
+// walker holds the state of one walk through a list.
+type walker[T any] struct {
+	spec    Spec
+	seen    map[string]bool // next links already followed
+	fetched int             // items received so far
+	pages   int
+	// firsts holds the first item of the last few pages: a page that starts
+	// with the same item as one of them repeats it (a server that ignores
+	// the position, or links that do not advance).
+	firsts [repeatWindow]*T
+}
+
+// repeatWindow is how many earlier pages a page is compared with.
+const repeatWindow = 4
+
+// errRepeat is account's report of a page that repeats an earlier one.
+var errRepeat = errors.New("repeats an earlier page")
+
+// account counts a page received and refuses one that repeats an earlier
+// page.
+func (w *walker[T]) account(p *decodedPage[T]) error {
+	if len(p.Results) > 0 {
+		first := &p.Results[0]
+		for _, f := range w.firsts {
+			if f != nil && reflect.DeepEqual(f, first) {
+				return errRepeat
+			}
+		}
+		kept := *first // a copy: the page itself can be collected
+		w.firsts[w.pages%repeatWindow] = &kept
+	}
+	w.pages++
+	w.fetched += len(p.Results)
+	return nil
+}
+
+// nextOf checks the next link of an envelope page that has one, and returns
+// it parsed.
+func (w *walker[T]) nextOf(p *decodedPage[T]) (*url.URL, error) {
+	if p.Count == nil && w.pages >= maxPagesWithoutCount {
+		return nil, fmt.Errorf("accounts: %s: stopped after %d pages", w.spec.Path, w.pages)
+	}
+	if p.Count != nil && w.fetched >= *p.Count {
+		return nil, fmt.Errorf("accounts: %s: the server links to another page after all %d items it counted", w.spec.Path, *p.Count)
+	}
+	next, err := w.checkNext(p.Next)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.Results) == 0 {
+		return nil, fmt.Errorf("accounts: %s: the server sent an empty page with a link to another", w.spec.Path)
+	}
+	return next, nil
+}
+
+// yieldPage yields the items of p; it reports false when the loop broke or
+// the context ended (then ctx.Err() tells which).
+func (w *walker[T]) yieldPage(ctx context.Context, p *decodedPage[T], yield func(*T, error) bool) bool {
+	for i := range p.Results {
+		if ctx.Err() != nil || !yield(&p.Results[i], nil) {
+			return false
+		}
+	}
+	return true
+}
+
+// repeated is the error of a walk whose server sent a page again.
+func (w *walker[T]) repeated() error {
+	return fmt.Errorf("accounts: %s: page %d starts with the same item as an earlier page: the server repeats pages; stopped to avoid a loop", w.spec.Path, w.pages+1)
+}
+
+// run fetches pages and yields their items until the list ends, the loop
+// breaks (nil error) or something fails.
+func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
+	q := cloneValues(w.spec.Query)
+	if q == nil {
+		q = url.Values{}
+	}
+	var served int // the longest page the server served so far (bare arrays)
+	var firstLen int
+	sizeKey, posKey := "limit", "offset"
+	pos := 0 // the offset, or the page number, of the page asked
+	if w.spec.Style == PageNumber {
+		sizeKey, posKey = "page_size", "page"
+		pos = 1
+	}
+	if w.spec.Position != nil {
+		pos = *w.spec.Position
+		q.Set(posKey, strconv.Itoa(pos))
+	}
+	if size := w.spec.Size; size != nil && *size > 0 {
+		q.Set(sizeKey, strconv.Itoa(*size))
+	} else if !w.spec.ServerSized {
+		// Large pages, the fewest round trips; the server may serve fewer
+		// (see DefaultLimit), which the walk learns from the pages.
+		q.Set(sizeKey, strconv.Itoa(DefaultLimit))
+	}
+
+	ahead := requestconfig.Apply(w.spec.Options).Prefetch
+	if ahead == 0 {
+		ahead = DefaultPrefetch
+	}
+	req := &core.Request{Method: "GET", Path: w.spec.Path, Query: q}
+	if first, err := w.spec.Client.URL(req); err == nil {
+		w.seen[linkKey(first)] = true // a next link back to the first page is a loop
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		p := &decodedPage[T]{itemsKey: w.spec.ItemsKey}
+		if _, err := w.spec.Client.Do(ctx, req, p, w.spec.Options); err != nil {
+			return err
+		}
+		if err := w.account(p); err != nil {
+			if !p.envelope && w.pages == 1 && len(p.Results) == firstLen {
+				// The request confirming a short first page answered the
+				// first page again: the server ignores the position (a list
+				// without pagination), so the first page was the whole list.
+				return nil
+			}
+			return w.repeated()
+		}
+		if w.pages == 1 {
+			firstLen = len(p.Results)
+		}
+		if p.Count != nil && w.fetched > *p.Count {
+			return fmt.Errorf("accounts: %s: the server sent %d items, more than the count of %d it gave", w.spec.Path, w.fetched, *p.Count)
+		}
+		var next *url.URL
+		var nextErr error
+		if p.envelope && p.Next != "" {
+			next, nextErr = w.nextOf(p)
+			if nextErr == nil && ahead > 0 && w.pages == 1 {
+				if pl := newPlan(w.spec.Style, q, pos, p.Count, len(p.Results), next); pl != nil {
+					return w.fetchAhead(ctx, yield, pl, p, ahead)
+				}
+			}
+		}
+		if !w.yieldPage(ctx, p, yield) {
+			return ctx.Err()
+		}
+		if p.envelope {
+			if nextErr != nil || next == nil {
+				return nextErr
+			}
+			req = &core.Request{Method: "GET", URL: next}
+			continue
+		}
+
+		// A bare array (or an object without links): only the pages' lengths
+		// tell where the list ends. The server decides the page size (Django
+		// REST framework caps limit and page_size at its maximum without a
+		// word), so a page shorter than asked ends the walk only when an
+		// earlier page was longer; the first short page is confirmed by one
+		// more request, which answers an empty page at the end.
+		n := len(p.Results)
+		if n == 0 || n < served {
+			return nil
+		}
+		served = n
+		if w.pages >= maxPagesWithoutCount {
+			return fmt.Errorf("accounts: %s: stopped after %d pages", w.spec.Path, w.pages)
+		}
+		if w.spec.Style == PageNumber {
+			if pos == math.MaxInt {
+				return fmt.Errorf("accounts: %s: the next page number would overflow", w.spec.Path)
+			}
+			pos++
+		} else {
+			if pos > math.MaxInt-n {
+				return fmt.Errorf("accounts: %s: the next offset would overflow", w.spec.Path)
+			}
+			pos += n
+		}
+		q = cloneValues(q)
+		q.Set(posKey, strconv.Itoa(pos))
+		req = &core.Request{Method: "GET", Path: w.spec.Path, Query: q}
+	}
+}
+
+func countText(c *int) string {
+	if c == nil {
+		return "none"
+	}
+	return strconv.Itoa(*c)
+}
+
+// checkNext parses a next link and refuses one that leaves the client's base
+// URL (the token would go with it) or that was already followed (a loop).
+func (w *walker[T]) checkNext(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its URL is the link itself, query string and all
+		}
+		return nil, fmt.Errorf("accounts: %s: unreadable next link: %w", w.spec.Path, err)
+	}
+	if !w.spec.Client.SameBase(u) {
+		return nil, fmt.Errorf("accounts: %s: %w", w.spec.Path, &core.RedirectError{Location: redactLink(u), Reason: core.ReasonForeign, NextLink: true})
+	}
+	key := linkKey(u)
+	if w.seen[key] {
+		return nil, fmt.Errorf("accounts: %s: the server sent the same next link twice; stopped to avoid a loop", w.spec.Path)
+	}
+	w.seen[key] = true
+	return u, nil
+}
+
+// linkKey identifies the page a link asks for: its path and its parameters in
+// a fixed order, so that a link repeating an earlier one with its parameters
+// reordered is still seen as a repeat. The host is not part of it: only links
+// on the client's base URL are followed.
+func linkKey(u *url.URL) string {
+	// Each pair unescaped where it can be (so "%40" and "@" agree) and kept
+	// raw where it cannot: url.ParseQuery would drop such a pair, and two
+	// different links could then look the same.
+	pairs := strings.Split(u.RawQuery, "&")
+	for i, p := range pairs {
+		k, v, _ := strings.Cut(p, "=")
+		if uk, err := url.QueryUnescape(k); err == nil {
+			k = uk
+		}
+		if uv, err := url.QueryUnescape(v); err == nil {
+			v = uv
+		}
+		pairs[i] = k + "\x01" + v
+	}
+	slices.Sort(pairs)
+	return u.EscapedPath() + "?" + strings.Join(pairs, "\x00")
+}
+
+func redactLink(u *url.URL) string {
+	c := *u
+	c.RawQuery, c.Fragment, c.RawFragment, c.User = "", "", "", nil
+	return c.String()
+}
