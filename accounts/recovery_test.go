@@ -281,3 +281,36 @@ func TestEveryWriteBehavesAsTheTableSays(t *testing.T) {
 		})
 	}
 }
+
+// TestRecoveryAfterARefusedResend: the first create was committed only after
+// the lookup looked (a proxy gave up while the application was still
+// working), so the resend is refused as a duplicate; one more lookup finds
+// the object, which is the result.
+func TestRecoveryAfterARefusedResend(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", orgsURL, sequence(answer(504, ``),
+		answer(400, `{"slug":["organization with this slug already exists."]}`, "Content-Type", "application/json")))
+	mt.RegisterResponder("GET", `=~^`+orgsURL+`\?`, sequence(answer(200, emptyPage),
+		answer(200, `{"count":1,"next":null,"previous":null,"results":[`+orgJSON+`]}`)))
+	o, err := c.Organizations.Create(context.Background(), &organizations.CreateRequest{Name: "Green Harbor", Slug: "green-harbor"})
+	if err != nil || !o.Recovered || o.UUID != orgUUID {
+		t.Fatalf("create = %+v, %v; want the object found after the refusal", o, err)
+	}
+	if info := mt.GetCallCountInfo(); info["POST "+orgsURL] != 2 || mt.GetTotalCallCount() != 4 {
+		t.Errorf("calls %v; want create, lookup, create, lookup", info)
+	}
+}
+
+// TestRecoveryARefusedResendOfSomethingElseIsTheRefusal: when the second
+// lookup does not find the object either, the refusal is the answer.
+func TestRecoveryARefusedResendOfSomethingElseIsTheRefusal(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", orgsURL, sequence(answer(502, ``),
+		answer(400, `{"name":["Ensure this field has no more than 200 characters."]}`, "Content-Type", "application/json")))
+	mt.RegisterResponder("GET", `=~^`+orgsURL+`\?`, sequence(answer(200, emptyPage)))
+	_, err := c.Organizations.Create(context.Background(), &organizations.CreateRequest{Name: "Green Harbor", Slug: "green-harbor"})
+	var apiErr *accounts.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || apiErr.FieldErrors["name"] == nil {
+		t.Fatalf("err = %v, want the refusal", err)
+	}
+}

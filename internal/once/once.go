@@ -29,6 +29,7 @@ import (
 	"errors"
 	"log/slog"
 
+	"github.com/coolset-go/sdk/internal/apierror"
 	"github.com/coolset-go/sdk/internal/core"
 	"github.com/coolset-go/sdk/internal/endpoints"
 	"github.com/coolset-go/sdk/internal/requestconfig"
@@ -181,6 +182,18 @@ func Run[T any](ctx context.Context, c *core.Client, opts []requestconfig.Option
 				return v, true, nil
 			}
 		}
+		if sends > 1 && cr.Find != nil && refused(err) && ctx.Err() == nil {
+			// A send after a lost answer was refused (say, "slug already
+			// exists"): the first one may have been committed after the
+			// lookup looked (a proxy's 504 while the application was still
+			// working). One more lookup tells.
+			if found, lerr := cr.Find(ctx, look); lerr == nil && found != nil {
+				c.Log(ctx, slog.LevelInfo, "accounts: recovered a create whose answer was lost",
+					slog.String("object", cr.What), slog.Int("sends", sends), slog.String("proof", "found by its key after a refusal"))
+				return found, true, nil
+			}
+			return nil, false, err
+		}
 		if !core.MayHaveActed(err) || ctx.Err() != nil {
 			return nil, false, err
 		}
@@ -201,6 +214,13 @@ func Run[T any](ctx context.Context, c *core.Client, opts []requestconfig.Option
 		c.Log(ctx, slog.LevelInfo, "accounts: sending a create again: its answer was lost and it is not on the server",
 			slog.String("object", cr.What), slog.Int("sends", sends))
 	}
+}
+
+// refused reports whether err is the server's refusal of the input (400,
+// 409 or 422): what a create gets when an object with its key exists.
+func refused(err error) bool {
+	var e *apierror.Error
+	return errors.As(err, &e) && (e.StatusCode == 400 || e.StatusCode == 409 || e.StatusCode == 422)
 }
 
 // noTimeout and noResponse undo, for the calls Run makes, the options Run
