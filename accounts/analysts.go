@@ -61,8 +61,8 @@ func (o *AnalystListOptions) Validate() error {
 	return errors.Join(validate.Text("search", o.Search), o.PageNumber.Validate())
 }
 
-// AnalystPatchRequest holds the changes to make to the current analyst (operation
-// 15). Nil fields are left unchanged.
+// AnalystPatchRequest holds the changes to make to the current analyst (PATCH
+// accounts/analysts/current/). Nil fields are left unchanged.
 type AnalystPatchRequest struct {
 	// ConsentGiven, when set, gives or withdraws the analyst's consent.
 	ConsentGiven *bool `json:"consent_given,omitempty"`

@@ -15,7 +15,8 @@
 //
 // Every method takes a context.Context first and honours its cancellation,
 // also while waiting to retry, and takes trailing RequestOptions (WithHeader,
-// WithMaxRetries, WithTimeout, WithPrefetch).
+// WithMaxRetries, WithTimeout, WithPrefetch, WithResponseInto,
+// WithoutRecovery).
 //
 // # Lists
 //
@@ -24,15 +25,21 @@
 // sends nothing until the loop starts and stops fetching when the loop breaks.
 // It follows the server's next links only while they stay on the client's
 // scheme, host and base path; a repeated link or more items than the count is
-// an error, never an endless loop.
+// an error, never an endless loop. Every list's options embed its paging
+// parameters from package paging (re-exported here as LimitOffset, PageNumber
+// and PageOnly).
 //
 // # Errors
 //
 // An answer that is not a success is an *Error (errors.As), matching
 // ErrNotFound, ErrUnauthorized, ErrForbidden, ErrRateLimited or ErrInvalid
 // (errors.Is) by status. Input the SDK refuses before sending is an
-// *InputError naming the field. Errors never contain the credentials or a
-// query string.
+// *InputError naming the field. A call that got no answer is a
+// *TransportError; a refused redirect or next link a *RedirectError. A write
+// whose repetition would act twice and whose request may have reached the
+// server fails matching ErrMayHaveActed, and a create whose lost answer the
+// SDK could not recover is a *RecoveryError (see "Lost answers" in the
+// README). Errors never contain the credentials or a query string.
 //
 // # Testing
 //

@@ -28,7 +28,7 @@ func renderOperations() string {
 	b.WriteString(`# Operations
 
 Every operation of the Accounts API, with the SDK call that performs it. The numbers are the ones the
-README and the package documentation use. Paths are relative to the base URL (by default
+README uses (the package documentation names each call's method and path instead). Paths are relative to the base URL (by default
 ` + "`" + accounts.DefaultBaseURL + "`" + `) and written exactly as the server routes them, trailing slash or not;
 ` + "`{id}` and `{uuid}`" + ` are escaped as one path segment.
 

@@ -107,8 +107,8 @@ type BoolOrString = model.BoolOrString
 // MaxEmailLength is the longest email address an email invitation takes.
 const MaxEmailLength = 1024
 
-// SendRequest invites an email address into the current workspace (operation
-// 6). Only OWNER and ADMIN users may invite with the ADMIN auth group, and
+// SendRequest invites an email address into the current workspace (POST
+// accounts/invitations/). Only OWNER and ADMIN users may invite with the ADMIN auth group, and
 // owners cannot be invited; the server enforces both and answers 400 or 403.
 type SendRequest struct {
 	// Email is the invitee's address, 1 to 1024 characters.
@@ -141,7 +141,8 @@ type EmailInvitation struct {
 	Recovered bool `json:"-"`
 }
 
-// EmailStatus is the state of an email invitation (operation 7).
+// EmailStatus is the state of an email invitation (GET
+// accounts/invitations/{id}/).
 type EmailStatus struct {
 	// ID identifies the invitation.
 	ID string `json:"id"`
@@ -170,7 +171,8 @@ type EmailStatus struct {
 // sends is kept as it is.
 type Role string
 
-// Invitation is an invitation to join an organization (operations 17 to 21).
+// Invitation is an invitation to join an organization (accounts/invite/ and
+// accounts/invite/{uuid}/).
 type Invitation struct {
 	// UUID identifies the invitation; pass it to Get, Resend and Revoke.
 	UUID string `json:"uuid"`
@@ -225,7 +227,7 @@ func (o *ListOptions) Validate() error {
 	return o.PageNumber.Validate()
 }
 
-// CreateRequest invites someone into the organization (operation 18).
+// CreateRequest invites someone into the organization (POST accounts/invite/).
 type CreateRequest struct {
 	// InviteeIdentifier is who is invited, such as an email address;
 	// required.

@@ -188,9 +188,10 @@ func (s *Service) List(ctx context.Context, opts *ListOptions, reqOpts ...Reques
 }
 
 // All iterates over every organization that matches opts (GET
-// accounts/organizations/), in order; opts may be nil. After the first two pages it fetches the following pages ahead, up
-// to 10 at once unless accounts.WithPrefetch says otherwise. Breaking out of
-// the loop stops fetching.
+// accounts/organizations/), in order; opts may be nil. After the first page
+// it fetches the following pages ahead, up to 10 at once unless
+// accounts.WithPrefetch says otherwise. Breaking out of the loop stops
+// fetching.
 func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[*Organization, error] {
 	return organizationList.All(ctx, s.c, opts, reqOpts)
 }

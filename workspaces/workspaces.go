@@ -153,10 +153,10 @@ func (s *Service) List(ctx context.Context, opts *ListOptions, reqOpts ...Reques
 }
 
 // All iterates over every workspace that matches opts (GET
-// accounts/workspaces), in order; opts may be nil. It follows the server's
-// links for the first two pages, then fetches the following pages ahead, up
-// to 10 at once unless accounts.WithPrefetch says otherwise. Breaking out of
-// the loop stops fetching.
+// accounts/workspaces), in order; opts may be nil. After the first page it
+// fetches the following pages ahead, up to 10 at once unless
+// accounts.WithPrefetch says otherwise. Breaking out of the loop stops
+// fetching.
 func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[*Workspace, error] {
 	return workspaceList.All(ctx, s.c, opts, reqOpts)
 }
@@ -170,7 +170,8 @@ func (s *Service) ListMemberships(ctx context.Context, opts *MembershipListOptio
 
 // AllMemberships iterates over every workspace the current user is a member
 // of (GET accounts/users/me/workspaces/), advancing the offset page by page
-// until a short page ends the list.
+// until an empty page, or a page shorter than an earlier one, ends the list
+// (the answer has no count).
 func (s *Service) AllMemberships(ctx context.Context, opts *MembershipListOptions, reqOpts ...RequestOption) iter.Seq2[*Membership, error] {
 	return membershipList.All(ctx, s.c, opts, reqOpts)
 }

@@ -15,7 +15,8 @@ var isoData []byte
 type Country struct {
 	// Name is the country's short name, such as "Netherlands".
 	Name string `json:"name"`
-	// Alpha2 is the two-letter code, such as "NL"; operation 2 looks it up.
+	// Alpha2 is the two-letter code, such as "NL"; GET accounts/countries/{id}
+	// looks it up.
 	Alpha2 string `json:"alpha_2"`
 	// Alpha3 is the three-letter code, such as "NLD".
 	Alpha3 string `json:"alpha_3"`

@@ -15,9 +15,9 @@ import (
 const InvitationValidity = 14 * 24 * time.Hour
 
 // EmailInvitation is an invitation sent by email into a workspace
-// (operations 6 and 7).
+// (POST accounts/invitations/, GET accounts/invitations/{id}/).
 type EmailInvitation struct {
-	// ID identifies the invitation; operation 7 looks it up.
+	// ID identifies the invitation; GET accounts/invitations/{id}/ looks it up.
 	ID string
 	// Email is the invited address.
 	Email string
@@ -29,9 +29,9 @@ type EmailInvitation struct {
 	InvitedBy int
 }
 
-// Invitation is an invitation into the organization (operations 17 to 21).
+// Invitation is an invitation into the organization (accounts/invite/).
 type Invitation struct {
-	// UUID identifies the invitation in operations 19 to 21.
+	// UUID identifies the invitation in accounts/invite/{uuid}/.
 	UUID string
 	// InviteeIdentifier is who is invited, such as an email address.
 	InviteeIdentifier string

@@ -15,7 +15,7 @@ import (
 type Organization struct {
 	// ID is the organization's numeric id.
 	ID int
-	// UUID identifies the organization in operations 25 to 29.
+	// UUID identifies the organization in accounts/organizations/{uuid}/.
 	UUID string
 	// Name is the organization's name.
 	Name string

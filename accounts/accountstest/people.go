@@ -62,7 +62,7 @@ func groupByID(id int) (group, bool) {
 type User struct {
 	// ID is the user's numeric id.
 	ID int
-	// UUID identifies the user in operations 32 to 35.
+	// UUID identifies the user in accounts/users/{uuid}/.
 	UUID string
 	// Email is the user's address (not unique: see SharedEmail).
 	Email string

@@ -35,8 +35,9 @@
 // program renders from numbers and booleans itself, are written unchanged.
 //
 // -page-size sets how many users each request asks for (the limit
-// parameter). A server that caps the limit lower than asked would make the
-// walk end early, so keep it at or below the server's maximum.
+// parameter). A server that caps the limit lower than asked serves fewer per
+// page without ending the walk early: the SDK ends it only at an empty page
+// or at one shorter than an earlier page (see Pagination in the README).
 //
 // With ACCOUNTS_API_KEY set (and ACCOUNTS_BASE_URL, if not production) it
 // talks to that API; the key's user needs the view_user permission. Otherwise

@@ -122,11 +122,10 @@ func List[T any](ctx context.Context, s Spec) (*Page[T], error) {
 // item, and ends the iteration.
 //
 // Fetching ahead: when the list answers envelopes that state the count, All
-// reads the first two pages one after the other, following the next links.
-// If those links advance as computed (offset by the first page's length for
-// limit/offset lists, page number by one for page/page_size lists) and the
-// second page agrees with the first on the count and the page length, All
-// computes the remaining pages itself and keeps up to n of them in flight
+// reads the first page and, if its next link leads where the following page
+// is computed to be (offset by the first page's length for limit/offset
+// lists, page number by one for page/page_size lists), computes the
+// remaining pages itself and keeps up to n of them in flight
 // ahead of the page being read, n being requestconfig.Config.Prefetch
 // (DefaultPrefetch when 0; a negative value turns fetching ahead off). A
 // fetched-ahead page must state the same count and hold exactly the items
