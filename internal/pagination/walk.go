@@ -113,10 +113,7 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 		q.Set(sizeKey, strconv.Itoa(DefaultLimit))
 	}
 
-	ahead := requestconfig.Apply(w.spec.Options).Prefetch
-	if ahead == 0 {
-		ahead = DefaultPrefetch
-	}
+	ahead := requestconfig.Apply(w.spec.Options).Ahead(DefaultPrefetch)
 	req := &core.Request{Method: "GET", Path: w.spec.Path, Query: q}
 	if first, err := w.spec.Client.URL(req); err == nil {
 		w.seen[linkKey(first)] = true // a next link back to the first page is a loop
