@@ -141,3 +141,45 @@ func TestReview1InvitationCreateTrimmedIdentifierIsRecovered(t *testing.T) {
 }
 
 var _ = accounts.ErrMayHaveActed
+
+// TestReview1OrganizationCreateExistingSlugIsNotRecovered: an organization
+// that existed before the call is not the call's creation. A proxy 502 that
+// did nothing must not turn "slug already taken" into a success marked
+// Recovered.
+func TestReview1OrganizationCreateExistingSlugIsNotRecovered(t *testing.T) {
+	srv := accountstest.NewServer()
+	t.Cleanup(srv.Close)
+	c := lossyClient(t, srv, accountstest.OwnerToken)
+	existing := srv.Organizations()[0]
+	req := &organizations.CreateRequest{Name: existing.Name, Slug: existing.Slug}
+	_, plainErr := c.Organizations.Create(context.Background(), req)
+	if plainErr == nil {
+		t.Fatal("without a fault the create of an existing slug succeeded; the test proves nothing")
+	}
+	faultFirstPost(srv, "/accounts/organizations/", accountstest.Fault502) // nothing done
+	o, err := c.Organizations.Create(context.Background(), req)
+	srv.SetFaults(accountstest.Faults{})
+	if err == nil {
+		t.Fatalf("without a fault: %v; after a 502 that did nothing: success, Recovered=%v, uuid %s (the organization that already existed)",
+			plainErr, o.Recovered, o.UUID)
+	}
+}
+
+// TestReview1InvitationSendExistingPendingIsNotRecovered: an email
+// invitation pending before the call is not proof that this call's first
+// send arrived; without a fault the call is ErrAlreadyPending.
+func TestReview1InvitationSendExistingPendingIsNotRecovered(t *testing.T) {
+	srv := accountstest.NewServer()
+	t.Cleanup(srv.Close)
+	c := lossyClient(t, srv, accountstest.AdminToken)
+	req := &invitations.SendRequest{Email: "pending.before@example.com", AuthGroup: accountstest.GroupMember}
+	if _, err := c.Invitations.Send(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	faultFirstPost(srv, "/accounts/invitations/", accountstest.Fault502) // nothing done
+	inv, err := c.Invitations.Send(context.Background(), req)
+	srv.SetFaults(accountstest.Faults{})
+	if err == nil {
+		t.Fatalf("second Send of an already pending address: success, Recovered=%v; want ErrAlreadyPending as without a fault", inv.Recovered)
+	}
+}
