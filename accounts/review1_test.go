@@ -183,3 +183,42 @@ func TestReview1InvitationSendExistingPendingIsNotRecovered(t *testing.T) {
 		t.Fatalf("second Send of an already pending address: success, Recovered=%v; want ErrAlreadyPending as without a fault", inv.Recovered)
 	}
 }
+
+// TestReview1RecoveredCreateFillsResponseInto: WithResponseInto's doc says
+// dst holds the successful answer and is "left as it was when the call
+// fails". A recovered create succeeds (err nil) yet leaves dst untouched: a
+// caller reading resp.StatusCode or a request id sees the zero Response.
+func TestReview1RecoveredCreateFillsResponseInto(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", orgsURL, sequence(answer(502, ``)))
+	mt.RegisterResponder("GET", `=~^`+orgsURL+`\?`, sequence(answer(200,
+		`{"count":1,"next":null,"previous":null,"results":[`+orgJSON+`]}`, "X-Request-Id", "lookup-1")))
+	var resp accounts.Response
+	o, err := c.Organizations.Create(context.Background(), &organizations.CreateRequest{Name: "Green Harbor", Slug: "green-harbor"},
+		accounts.WithResponseInto(&resp))
+	if err != nil || !o.Recovered {
+		t.Fatalf("create = %+v, %v", o, err)
+	}
+	if resp.StatusCode == 0 {
+		t.Errorf("Create succeeded (Recovered) but WithResponseInto holds the zero Response %+v", resp)
+	}
+}
+
+// TestReview1UserCreateDuplicateGroupIDs: the SDK accepts Groups with a
+// repeated id; Django stores a many-to-many as a set, so the user holds
+// each group once. The lookup's exact multiset comparison then calls the
+// user it created "other values".
+func TestReview1UserCreateDuplicateGroupIDs(t *testing.T) {
+	const usersURL = "https://api.test/api/accounts/users/"
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", usersURL, sequence(answer(504, ``)))
+	mt.RegisterResponder("GET", `=~^`+usersURL+`\?`, sequence(answer(200,
+		`[{"id":9,"uuid":"`+userUUID+`","email":"dup.groups@example.com","first_name":"","last_name":"","groups":[2],"is_active":true}]`)))
+	u, err := c.Users.Create(context.Background(), &users.CreateRequest{Email: "dup.groups@example.com", Groups: []int{2, 2}})
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	if !u.Recovered {
+		t.Fatalf("not recovered: %+v", u)
+	}
+}
