@@ -25,6 +25,7 @@ import (
 	"encoding/json"
 	"errors"
 	"iter"
+	"strings"
 	"time"
 
 	"github.com/coolset-go/sdk/internal/core"
@@ -365,7 +366,7 @@ func (s *Service) find(ctx context.Context, req *CreateRequest, opts []RequestOp
 		if err != nil {
 			return nil, err
 		}
-		if inv.InviteeIdentifier != req.InviteeIdentifier || (req.Role != "" && inv.Role != req.Role) {
+		if inv.InviteeIdentifier != strings.TrimSpace(req.InviteeIdentifier) || (req.Role != "" && inv.Role != req.Role) {
 			continue
 		}
 		if !inv.ValidUntil.IsZero() && !inv.ValidUntil.After(now) {

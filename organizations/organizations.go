@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"strings"
 
 	"github.com/coolset-go/sdk/internal/core"
 	"github.com/coolset-go/sdk/internal/endpoints"
@@ -235,7 +236,7 @@ func (s *Service) find(ctx context.Context, req *CreateRequest, opts []RequestOp
 		if o.Slug != req.Slug {
 			continue // a server that ignores the filter
 		}
-		if o.Name != req.Name {
+		if o.Name != strings.TrimSpace(req.Name) { // the server trims it, as DRF's CharField does
 			return nil, once.ErrDiffers
 		}
 		return o, nil

@@ -424,7 +424,7 @@ func (s *Service) find(ctx context.Context, req *CreateRequest, opts []RequestOp
 		if !strings.EqualFold(u.Email, req.Email) {
 			continue
 		}
-		if (req.FirstName == "" || u.FirstName == req.FirstName) && (req.LastName == "" || u.LastName == req.LastName) &&
+		if (req.FirstName == "" || u.FirstName == strings.TrimSpace(req.FirstName)) && (req.LastName == "" || u.LastName == strings.TrimSpace(req.LastName)) &&
 			(len(req.Groups) == 0 || u.Groups == nil || sameGroups(u.Groups, req.Groups)) &&
 			(req.IsActive == nil || u.IsActive == nil || *u.IsActive == *req.IsActive) {
 			return u, nil
