@@ -226,7 +226,8 @@ type Response = core.Response
 // WithResponseInto fills *dst with the status and headers of the call's
 // successful answer (the body is decoded into the result as always, never
 // read twice); dst is left as it was when the call fails, whose *Error
-// carries the answer instead. Given to an All iterator, *dst holds the answer
+// carries the answer instead, and when a create is recovered after its answer
+// was lost (see "Lost answers" in the README; the result's Recovered is set). Given to an All iterator, *dst holds the answer
 // of the last page fetched.
 //
 //	var resp accounts.Response

@@ -330,8 +330,11 @@ func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...Request
 // a proxy's 502 or 504, a connection cut), Create looks through the
 // organization's invitations (GET accounts/invite/) for a pending one with the
 // same invitee identifier and, when req sets one, the same role. Found, it is
-// the result, with Recovered set; absent, the invitation is sent again. When
-// the lookup fails, the error is an *accounts.RecoveryError. The API has no
+// the result, with Recovered set (also when it was pending before the call:
+// the server keeps one pending invitation per identifier, so the state asked
+// for holds); absent, the invitation is sent again. When the lookup fails or
+// finds only other invitations for the identifier, the error is an
+// *accounts.RecoveryError. The API has no
 // filter for the lookup, so it walks every invitation. accounts.WithoutRecovery
 // turns this off.
 func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...RequestOption) (*Invitation, error) {
@@ -345,8 +348,13 @@ func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...Req
 			inv, err := core.Call[Invitation](ctx, s.c, "POST", endpoints.Invites, req, opts)
 			return inv, recognise(err, "invitee_identifier")
 		},
-		Find: func(ctx context.Context, opts []RequestOption) (*Invitation, error) {
-			return s.find(ctx, req, opts)
+		Find: func(ctx context.Context, opts []RequestOption) ([]*Invitation, error) {
+			return s.withIdentifier(ctx, strings.TrimSpace(req.InviteeIdentifier), opts)
+		},
+		Same: func(inv *Invitation) bool {
+			// A role left to the server's default matches any role; an
+			// expired invitation is not one just created.
+			return (req.Role == "" || inv.Role == req.Role) && (inv.ValidUntil.IsZero() || inv.ValidUntil.After(time.Now()))
 		},
 	})
 	if recovered {
@@ -355,28 +363,20 @@ func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...Req
 	return inv, err
 }
 
-// find returns the pending invitation req would have created: the one with
-// req's invitee identifier and role (any role when req sets none) that is
-// still valid, the most recently sent when there are several; nil when there
-// is none.
-func (s *Service) find(ctx context.Context, req *CreateRequest, opts []RequestOption) (*Invitation, error) {
-	var best *Invitation
-	now := time.Now()
+// withIdentifier returns the organization's invitations for identifier, as
+// the server stores it (trimmed). The list has no filter, so it walks every
+// invitation.
+func (s *Service) withIdentifier(ctx context.Context, identifier string, opts []RequestOption) ([]*Invitation, error) {
+	var out []*Invitation
 	for inv, err := range s.All(ctx, nil, opts...) {
 		if err != nil {
 			return nil, err
 		}
-		if inv.InviteeIdentifier != strings.TrimSpace(req.InviteeIdentifier) || (req.Role != "" && inv.Role != req.Role) {
-			continue
-		}
-		if !inv.ValidUntil.IsZero() && !inv.ValidUntil.After(now) {
-			continue // expired: not the one just created
-		}
-		if best == nil || inv.SentAt.After(best.SentAt) {
-			best = inv
+		if inv.InviteeIdentifier == identifier {
+			out = append(out, inv)
 		}
 	}
-	return best, nil
+	return out, nil
 }
 
 // Get returns the organization invitation with the given UUID (GET

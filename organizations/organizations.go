@@ -202,7 +202,9 @@ func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...Request
 // When the answer is lost after the request may have reached the server (a 500,
 // a proxy's 502 or 504, a connection cut), Create looks the organization up by
 // its slug (GET accounts/organizations/, filtered by slug). One with req's slug
-// and name is the result, with Recovered set; none, and it is created again;
+// and name is the result, with Recovered set (also when it existed before the
+// call: slugs are unique, so the server would have refused to create it
+// again, and the state asked for holds); none, and it is created again;
 // one with the slug and another name is an *accounts.RecoveryError, as is a
 // failed lookup. accounts.WithoutRecovery turns the lookup off.
 func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...RequestOption) (*Organization, error) {
@@ -215,9 +217,11 @@ func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...Req
 		Send: func(ctx context.Context, opts []RequestOption) (*Organization, error) {
 			return s.send(ctx, "POST", endpoints.Organizations, req, opts)
 		},
-		Find: func(ctx context.Context, opts []RequestOption) (*Organization, error) {
-			return s.find(ctx, req, opts)
+		Find: func(ctx context.Context, opts []RequestOption) ([]*Organization, error) {
+			return s.withSlug(ctx, req.Slug, opts)
 		},
+		// The server trims the name, as DRF's CharField does.
+		Same: func(o *Organization) bool { return o.Name == strings.TrimSpace(req.Name) },
 	})
 	if recovered {
 		o.Recovered = true
@@ -225,23 +229,19 @@ func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...Req
 	return o, err
 }
 
-// find returns the organization req would have created: the one with req's
-// slug and name; nil when no organization has the slug, once.ErrDiffers when
-// one has it with another name.
-func (s *Service) find(ctx context.Context, req *CreateRequest, opts []RequestOption) (*Organization, error) {
-	for o, err := range s.All(ctx, &ListOptions{Slug: req.Slug}, opts...) {
+// withSlug returns the organizations whose slug is slug (at most one: slugs
+// are unique).
+func (s *Service) withSlug(ctx context.Context, slug string, opts []RequestOption) ([]*Organization, error) {
+	var out []*Organization
+	for o, err := range s.All(ctx, &ListOptions{Slug: slug}, opts...) {
 		if err != nil {
 			return nil, err
 		}
-		if o.Slug != req.Slug {
-			continue // a server that ignores the filter
+		if o.Slug == slug { // a server that ignores the filter lists others too
+			out = append(out, o)
 		}
-		if o.Name != strings.TrimSpace(req.Name) { // the server trims it, as DRF's CharField does
-			return nil, once.ErrDiffers
-		}
-		return o, nil
 	}
-	return nil, nil
+	return out, nil
 }
 
 // Get returns the organization with the given UUID (GET

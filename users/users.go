@@ -382,12 +382,14 @@ func (s *Service) Current(ctx context.Context, reqOpts ...RequestOption) (*User,
 //
 // When the answer is lost after the request may have reached the server (a 500,
 // a proxy's 502 or 504, a connection cut), Create looks the user up by email
-// (GET accounts/users/, searching for the address). A user with that email and
-// every other field req sets is the result, with Recovered set; none, and the
-// user is created again; a user with that email and other values is an
-// *accounts.RecoveryError, as is a failed lookup. A request without an email
-// cannot be looked up: its error then matches accounts.ErrMayHaveActed.
-// accounts.WithoutRecovery turns the lookup off. A nil req is refused before
+// (GET accounts/users/, searching for the address, then matching it exactly).
+// The one user with that email and every other field req sets (as the server
+// stores them) is the result, with Recovered set; none with the email, and
+// the user is created again; users with the email and other values, several
+// with every value sent (emails are not unique), or a failed lookup are an
+// *accounts.RecoveryError. A request without an email cannot be looked up:
+// its error then matches accounts.ErrMayHaveActed. accounts.WithoutRecovery
+// turns the lookup off. A nil req is refused before
 // sending (field "request"); &CreateRequest{} sends an empty object.
 func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...RequestOption) (*User, error) {
 	if err := req.Validate(); err != nil {
@@ -401,7 +403,10 @@ func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...Req
 		},
 	}
 	if req.Email != "" {
-		cr.Find = func(ctx context.Context, opts []RequestOption) (*User, error) { return s.find(ctx, req, opts) }
+		cr.Find = func(ctx context.Context, opts []RequestOption) ([]*User, error) {
+			return s.withEmail(ctx, req.Email, opts)
+		}
+		cr.Same = func(u *User) bool { return sameUser(u, req) }
 	}
 	u, recovered, err := once.Run(ctx, s.c, reqOpts, cr)
 	if recovered {
@@ -410,42 +415,38 @@ func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...Req
 	return u, err
 }
 
-// find returns the user req would have created: the one whose email is
-// req's (ignoring case, as email providers do) and whose every other field
-// req sends is equal where the answer carries it (a limit/offset server lists
-// profiles without groups or is_active); nil when no user has the email,
-// once.ErrDiffers when one has it with other values.
-func (s *Service) find(ctx context.Context, req *CreateRequest, opts []RequestOption) (*User, error) {
-	differs := false
-	for u, err := range s.All(ctx, &ListOptions{Search: req.Email}, opts...) {
+// withEmail returns the users whose email is exactly email (Django keeps the
+// address as it was given; one that differs in case is another user's).
+func (s *Service) withEmail(ctx context.Context, email string, opts []RequestOption) ([]*User, error) {
+	var out []*User
+	for u, err := range s.All(ctx, &ListOptions{Search: email}, opts...) {
 		if err != nil {
 			return nil, err
 		}
-		if !strings.EqualFold(u.Email, req.Email) {
-			continue
+		if u.Email == email {
+			out = append(out, u)
 		}
-		if (req.FirstName == "" || u.FirstName == strings.TrimSpace(req.FirstName)) && (req.LastName == "" || u.LastName == strings.TrimSpace(req.LastName)) &&
-			(len(req.Groups) == 0 || u.Groups == nil || sameGroups(u.Groups, req.Groups)) &&
-			(req.IsActive == nil || u.IsActive == nil || *u.IsActive == *req.IsActive) {
-			return u, nil
-		}
-		differs = true
 	}
-	if differs {
-		return nil, once.ErrDiffers
-	}
-	return nil, nil
+	return out, nil
 }
 
-// sameGroups reports whether a and b hold the same group ids, in any order.
+// sameUser reports whether u holds every field req sends, as the server
+// stores it (names trimmed, groups as a set), where the answer carries the
+// field (a limit/offset server lists profiles without groups or is_active).
+func sameUser(u *User, req *CreateRequest) bool {
+	return (req.FirstName == "" || u.FirstName == strings.TrimSpace(req.FirstName)) &&
+		(req.LastName == "" || u.LastName == strings.TrimSpace(req.LastName)) &&
+		(len(req.Groups) == 0 || u.Groups == nil || sameGroups(u.Groups, req.Groups)) &&
+		(req.IsActive == nil || u.IsActive == nil || *u.IsActive == *req.IsActive)
+}
+
+// sameGroups reports whether a and b hold the same group ids, in any order
+// and counting each once (the server keeps a set).
 func sameGroups(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
 	a, b = slices.Clone(a), slices.Clone(b)
 	slices.Sort(a)
 	slices.Sort(b)
-	return slices.Equal(a, b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }
 
 // Get returns the user with the given UUID (GET accounts/users/{uuid}/).

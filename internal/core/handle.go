@@ -51,7 +51,7 @@ func (k *call) handle(resp *http.Response) error {
 		}
 		e.MayHaveActed = !k.idempotent && classify(false, resp, nil).ambiguous
 		k.res, k.err = Response{}, e
-		if readErr != nil && resp.StatusCode < 500 && k.ctx.Err() == nil {
+		if readErr != nil && resp.StatusCode >= 400 && resp.StatusCode < 500 && k.ctx.Err() == nil {
 			// A refusal whose explanation was cut short: the server did
 			// nothing, so asking again is safe for any call, and gives
 			// the caller the whole message (which, for an invitation,

