@@ -227,8 +227,10 @@ type Response = core.Response
 // successful answer (the body is decoded into the result as always, never
 // read twice); dst is left as it was when the call fails, whose *Error
 // carries the answer instead, and when a create is recovered after its answer
-// was lost (see "Lost answers" in the README; the result's Recovered is set). Given to an All iterator, *dst holds the answer
-// of the last page fetched.
+// was lost (see "Lost answers" in the README; the result's Recovered is set).
+// Given to an All iterator, *dst holds the answer of the page the loop is
+// reading; it is written from the loop's goroutine only, also when pages are
+// fetched ahead.
 //
 //	var resp accounts.Response
 //	ws, err := client.Workspaces.List(ctx, nil, accounts.WithResponseInto(&resp))

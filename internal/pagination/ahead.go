@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/coolset-go/sdk/internal/core"
+	"github.com/coolset-go/sdk/internal/requestconfig"
 )
 
 // plan computes the pages of a list whose count is known, for fetching ahead.
@@ -87,6 +88,7 @@ func (pl *plan) request(path string, k int) *core.Request {
 // fetched is the outcome of one page fetched ahead.
 type fetched[T any] struct {
 	page *decodedPage[T]
+	res  core.Response
 	err  error
 }
 
@@ -120,7 +122,14 @@ func (w *walker[T]) fetchAhead(parent context.Context, yield func(*T, error) boo
 	most = min(most, maxItemsAhead/pl.size)
 	most = max(most, 1)
 	ring := make([]chan fetched[T], most+1) // page k's outcome arrives on ring[k%len(ring)]
-	launched := 1                           // the first page is page 0
+	// The caller's WithResponseInto is called from the loop's goroutine, as
+	// each page is read, never from the fetches running ahead.
+	opts := w.spec.Options
+	onResponse := requestconfig.Apply(opts).OnResponse
+	if onResponse != nil {
+		opts = append(requestconfig.Clone(opts), func(c *requestconfig.Config) { c.OnResponse = nil })
+	}
+	launched := 1 // the first page is page 0
 	launch := func() {
 		k := launched
 		launched++
@@ -131,8 +140,8 @@ func (w *walker[T]) fetchAhead(parent context.Context, yield func(*T, error) boo
 		go func() {
 			defer wg.Done()
 			p := &decodedPage[T]{itemsKey: w.spec.ItemsKey}
-			_, err := w.spec.Client.Do(ctx, req, p, w.spec.Options)
-			ch <- fetched[T]{page: p, err: err}
+			res, err := w.spec.Client.Do(ctx, req, p, opts)
+			ch <- fetched[T]{page: p, res: res, err: err}
 		}()
 	}
 
@@ -159,6 +168,9 @@ func (w *walker[T]) fetchAhead(parent context.Context, yield func(*T, error) boo
 				return err
 			}
 			p = f.page
+			if onResponse != nil {
+				onResponse(f.res.StatusCode, f.res.Header)
+			}
 		}
 		if !w.yieldPage(parent, p, yield) {
 			broke = parent.Err() == nil
