@@ -156,3 +156,34 @@ func deref(p *int) any {
 	}
 	return *p
 }
+
+// TestReviewAllStartsAtTheListsPage: "A list's All starts where the options
+// say; its List fetches the one page they name" (package paging). Page 2
+// without a page size names the server's second page (items 100 to 199 with
+// the server's default size of 100); All, which asks for pages of 1,000 when
+// no size is set, must still start at that page's first item, not at item
+// 1,000.
+func TestReviewAllStartsAtTheListsPage(t *testing.T) {
+	c, _ := newServerClient(t, accountstest.OwnerToken, accountstest.WithPageSize(100), accountstest.WithUserCount(1500))
+	ctx := context.Background()
+	for _, opts := range []*users.ListOptions{
+		{PageNumber: accounts.PageNumber{Page: accounts.Ptr(2)}},
+	} {
+		page, err := c.Users.List(ctx, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Results) == 0 {
+			t.Fatal("empty page")
+		}
+		for u, err := range c.Users.All(ctx, opts) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u.ID != page.Results[0].ID {
+				t.Errorf("List(page 2) starts with user %d, All(page 2) with user %d: All skipped items", page.Results[0].ID, u.ID)
+			}
+			break
+		}
+	}
+}
