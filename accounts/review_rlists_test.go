@@ -133,6 +133,9 @@ func TestReviewCappedWalksFromEveryStart(t *testing.T) {
 			if capN > 0 {
 				size = min(size, capN)
 			}
+			if q.Page != nil && *q.Page > 1 && q.PageSize == nil {
+				size = accountstest.DefaultPageSize // the page List names: the server's default size
+			}
 			start := 0
 			if q.Page != nil {
 				start = (*q.Page - 1) * size

@@ -48,7 +48,9 @@ type PageNumber struct {
 	Page *int `url:"page,omitempty"`
 	// PageSize is the number of items per page. For List, nil lets the server
 	// choose; All asks for pages of 1,000 when PageSize is nil, and the
-	// server may serve fewer.
+	// server may serve fewer. A Page past the first given without a PageSize
+	// names a page of the server's size, so All then asks for no size and
+	// starts where List's page starts.
 	PageSize *int `url:"page_size,omitempty"`
 }
 

@@ -105,9 +105,14 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 		pos = *w.spec.Position
 		q.Set(posKey, strconv.Itoa(pos))
 	}
+	// A page number past the first, given without a page size, names a page
+	// of the server's default size: asking for another size would move the
+	// walk's start (page 2 of 1,000 is item 1,000, not the item List's page 2
+	// starts with), so the server's size applies.
+	laterPage := w.spec.Style == PageNumber && w.spec.Position != nil && *w.spec.Position > 1
 	if size := w.spec.Size; size != nil && *size > 0 {
 		q.Set(sizeKey, strconv.Itoa(*size))
-	} else if !w.spec.ServerSized {
+	} else if !w.spec.ServerSized && !laterPage {
 		// Large pages, the fewest round trips; the server may serve fewer
 		// (see DefaultLimit), which the walk learns from the pages.
 		q.Set(sizeKey, strconv.Itoa(DefaultLimit))
