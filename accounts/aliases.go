@@ -192,10 +192,11 @@ func WithTimeout(d time.Duration) RequestOption {
 }
 
 // WithPrefetch sets how many page requests an All iterator may have in flight
-// ahead of the page being read. n of 1 fetches the next page while the loop
-// reads the current one; n of 0 or less turns fetching ahead off, so pages are
-// fetched strictly one at a time. Without this option All fetches up to 10
-// pages ahead, opening that window as the loop consumes pages. It applies
+// at once, counting the page the loop is waiting for or reading: n of 2 keeps
+// the next page coming while the loop reads the current one; n of 1 fetches
+// one page at a time after the first; n of 0 or less turns fetching ahead off,
+// so pages are fetched strictly one at a time. Without this option the window
+// is 10 pages (and at most 5,000 items), opened as the loop consumes pages. It applies
 // only to lists whose answers state the count (such as workspaces), once the
 // first page confirms the computed page positions; bare-array lists
 // (countries) are always read one page at a time. Other calls ignore it.

@@ -14,16 +14,16 @@ import (
 	"github.com/coolset-go/sdk/workspaces"
 )
 
-// TestReviewPrefetchOneFetchesTheNextPage: WithPrefetch(1) is documented as
-// "fetches the next page while the loop reads the current one". While the
-// loop reads page k (k >= 1), page k+1 must have been requested.
-func TestReviewPrefetchOneFetchesTheNextPage(t *testing.T) {
+// TestReviewPrefetchTwoFetchesTheNextPage: WithPrefetch(2) is documented as
+// keeping "the next page coming while the loop reads the current one". While
+// the loop reads page k (k >= 1), page k+1 must have been requested.
+func TestReviewPrefetchTwoFetchesTheNextPage(t *testing.T) {
 	c, srv := newServerClient(t, accountstest.OwnerToken)
 	ctx := context.Background()
 	const size = 25
 	opts := &workspaces.ListOptions{LimitOffset: accounts.LimitOffset{Limit: accounts.Ptr(size)}}
 	i := 0
-	for _, err := range c.Workspaces.All(ctx, opts, accounts.WithPrefetch(1)) {
+	for _, err := range c.Workspaces.All(ctx, opts, accounts.WithPrefetch(2)) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -34,7 +34,7 @@ func TestReviewPrefetchOneFetchesTheNextPage(t *testing.T) {
 				time.Sleep(5 * time.Millisecond)
 			}
 			if n := len(srv.Requests()); n < k+2 {
-				t.Errorf("reading page %d with WithPrefetch(1): %d requests sent, want %d (page %d fetched ahead)", k, n, k+2, k+1)
+				t.Errorf("reading page %d with WithPrefetch(2): %d requests sent, want %d (page %d fetched ahead)", k, n, k+2, k+1)
 			}
 		}
 		i++
