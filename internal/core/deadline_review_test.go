@@ -98,3 +98,29 @@ func TestReviewOldDoneFiresForANewAttempt(t *testing.T) {
 	}
 	t.Skip("the pool never handed the state back")
 }
+
+// TestReviewCauseOfAFinishedAttempt: context.Cause of a context whose Err is
+// non-nil is non-nil. The attempt answers the &cancelCtxKey lookup with its
+// parent's cancelCtx, so on Go 1.24 and 1.25 (go.mod's minimum is 1.24), whose
+// Cause returns that cancelCtx's cause without looking at Err, an attempt
+// ended by finish (a registration left, or a state back in the pool) while
+// its parent runs has Err = Canceled and Cause = nil.
+func TestReviewCauseOfAFinishedAttempt(t *testing.T) {
+	parent, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a := newAttempt(parent, time.Hour, &AttemptTimeoutError{After: time.Hour})
+	a.finish() // clean: the state goes back to the pool
+	if a.Err() == nil {
+		t.Fatal("Err is nil after finish")
+	}
+	if c := context.Cause(a); c == nil {
+		t.Errorf("pooled: Err = %v but Cause = nil", a.Err())
+	}
+
+	b := newAttempt(parent, time.Hour, &AttemptTimeoutError{After: time.Hour})
+	context.AfterFunc(b, func() {}) // left registered: finish cancels the attempt
+	b.finish()
+	if c := context.Cause(b); c == nil {
+		t.Errorf("cancelled by finish: Err = %v but Cause = nil", b.Err())
+	}
+}
