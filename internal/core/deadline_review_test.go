@@ -124,3 +124,39 @@ func TestReviewCauseOfAFinishedAttempt(t *testing.T) {
 		t.Errorf("cancelled by finish: Err = %v but Cause = nil", b.Err())
 	}
 }
+
+// TestReviewAttemptTimeoutBoundsTheRedirects: WithAttemptTimeout "bounds each
+// attempt of every call: connecting, sending, waiting for the answer and
+// reading it". An attempt that follows redirects is one attempt of the retry
+// loop (one http.Client.Do), but the deadline is started afresh by every
+// RoundTrip, that is for every hop: with up to 10 redirects an attempt may
+// last 11 times the bound. (http.Client.Timeout, used before commit 449bd81,
+// bounded the whole chain.)
+func TestReviewAttemptTimeoutBoundsTheRedirects(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(40 * time.Millisecond)
+		switch r.URL.Path {
+		case "/api/r1":
+			http.Redirect(w, r, "/api/r2", http.StatusFound)
+		case "/api/r2":
+			http.Redirect(w, r, "/api/r3", http.StatusFound)
+		case "/api/r3":
+			http.Redirect(w, r, "/api/ok", http.StatusFound)
+		default:
+			io.WriteString(w, `{}`)
+		}
+	}))
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL + "/api/")
+	c, err := New(Config{BaseURL: u, AttemptTimeout: 100 * time.Millisecond, Retry: RetryPolicy{MaxRetries: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseIdleConnections()
+	start := time.Now()
+	var out map[string]any
+	_, err = c.Do(context.Background(), &Request{Method: "GET", Path: "r1"}, &out, nil)
+	if took := time.Since(start); err == nil || took > 150*time.Millisecond {
+		t.Errorf("one attempt (4 hops of 40ms) with a 100ms attempt timeout took %v and ended in %v; want a timeout near 100ms", took.Round(time.Millisecond), err)
+	}
+}
