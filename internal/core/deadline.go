@@ -41,6 +41,16 @@ import (
 // closedChan is the Done channel of an attempt that is over.
 var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
 
+// canceledCtx is cancelled with context.Canceled as its cause. An attempt that
+// finish ended answers context.Cause's lookup through it: otherwise the lookup
+// reaches the parent's cancelCtx, whose cause is nil while the parent runs, and
+// Go 1.24 and 1.25's context.Cause returns that nil without looking at Err.
+var canceledCtx = func() context.Context {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(context.Canceled)
+	return ctx
+}()
+
 // deadlinePool holds deadlineStates that finished cleanly.
 var deadlinePool = sync.Pool{New: func() any {
 	s := &deadlineState{done: make(chan struct{})}
@@ -199,6 +209,7 @@ func (a *attempt) finish() {
 	s.mu.Lock()
 	if s.err != nil || !timerStopped || !parentStopped || len(s.regs) > 0 {
 		if s.err == nil {
+			s.causeCtx = canceledCtx
 			s.cancelLocked(context.Canceled)
 			return
 		}
@@ -249,13 +260,13 @@ func (a *attempt) Err() error {
 }
 
 // Value is the parent's, except that once the attempt timed out
-// context.Cause finds the attempt's *AttemptTimeoutError: the context
-// package looks the cause up as a value, which a cancelled context of its own
-// answers.
+// context.Cause finds the attempt's *AttemptTimeoutError, and once finish
+// ended it context.Canceled: the context package looks the cause up as a
+// value, which a cancelled context of its own answers.
 func (a *attempt) Value(key any) any {
 	s := a.s
 	s.mu.Lock()
-	var cc context.Context
+	cc := canceledCtx // a state back in the pool: the attempt ended in finish
 	if s.gen == a.gen {
 		cc = s.causeCtx
 	}
