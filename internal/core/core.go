@@ -156,12 +156,23 @@ type transport struct {
 }
 
 // RoundTrip sends r under the attempt's deadline; the answer's body keeps the
-// deadline until it is closed.
+// deadline until it is closed. The requests of a redirect chain share the
+// deadline of the chain's first request: one attempt, one bound.
 func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if dl, ok := r.Context().Deadline(); ok && time.Until(dl) <= t.timeout {
+	timeout := t.timeout
+	if r.Response != nil && r.Response.Request != nil {
+		// A redirect's next request: the attempt's deadline, started at its
+		// first request, bounds every request of the chain.
+		if prev, ok := r.Response.Request.Context().(*attempt); ok {
+			if timeout = time.Until(prev.deadline); timeout <= 0 {
+				return nil, t.cause
+			}
+		}
+	}
+	if dl, ok := r.Context().Deadline(); ok && time.Until(dl) <= timeout {
 		return t.next.RoundTrip(r)
 	}
-	a := newAttempt(r.Context(), t.timeout, t.cause)
+	a := newAttempt(r.Context(), timeout, t.cause)
 	resp, err := t.next.RoundTrip(r.WithContext(a))
 	if err != nil {
 		timedOut := a.timedOut()

@@ -31,15 +31,10 @@ import (
 // Done channel closed as a cancelled context's would be, and the pool makes
 // a fresh one with an open channel.
 //
-// The one thing reused while it may still be held is an open Done channel:
-// code that took it from Done during an attempt and still waits on it after
-// the attempt's body was closed would be woken only if a later attempt on
-// the same state timed out. Neither net/http nor context does that: they
-// register with AfterFunc, which is tracked, or stop waiting when the body
-// is closed.
-
-// closedChan is the Done channel of an attempt that is over.
-var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+// Each attempt's Done channel is its own: it is closed when the attempt ends,
+// however it ends (timed out, cancelled, or its body closed), so code that
+// waits on it (a caller's transport, a tracing wrapper) is always woken, and
+// the next attempt on the state gets a new channel.
 
 // canceledCtx is cancelled with context.Canceled as its cause. An attempt that
 // finish ended answers context.Cause's lookup through it: otherwise the lookup
@@ -110,6 +105,7 @@ type registration struct {
 // reused; its mutable state is in s, valid while s.gen == gen.
 type attempt struct {
 	parent   context.Context
+	done     chan struct{} // the state's done channel of this attempt: closed when it ends, however it ends
 	deadline time.Time
 	cause    error // the *AttemptTimeoutError of this attempt's transport
 	s        *deadlineState
@@ -127,7 +123,7 @@ func newAttempt(parent context.Context, timeout time.Duration, cause error) *att
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a.gen = s.gen
+	a.gen, a.done = s.gen, s.done
 	s.parent, s.cause = parent, cause
 	if s.timer == nil {
 		s.timer = time.AfterFunc(timeout, s.onTimerFn)
@@ -219,6 +215,11 @@ func (a *attempt) finish() {
 	s.gen++ // every view of this attempt now sees it as over
 	s.finished, s.timedOut = false, false
 	s.parent, s.cause, s.causeCtx = nil, nil, nil
+	// The attempt is over: its Done channel, which anyone may hold, is
+	// closed as a cancelled context's is, and the next attempt gets a new
+	// one (the one allocation a clean attempt costs here).
+	close(s.done)
+	s.done = make(chan struct{})
 	s.mu.Unlock()
 	deadlinePool.Put(s)
 }
@@ -234,17 +235,9 @@ func (a *attempt) timedOut() bool {
 // Deadline is the earlier of the parent's deadline and the attempt's own.
 func (a *attempt) Deadline() (time.Time, bool) { return a.deadline, true }
 
-// Done is closed when the attempt times out or its parent is cancelled; an
-// attempt that is over has a closed channel.
-func (a *attempt) Done() <-chan struct{} {
-	s := a.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.gen != a.gen {
-		return closedChan
-	}
-	return s.done
-}
+// Done is closed when the attempt times out, its parent is cancelled, or it
+// is over (its body closed): always the same channel for one attempt.
+func (a *attempt) Done() <-chan struct{} { return a.done }
 
 // Err is nil while the attempt runs, context.DeadlineExceeded when it timed
 // out, the parent's error when the parent was cancelled, and
