@@ -153,6 +153,9 @@ func lookupErr(name string, values []string) error {
 		// A lookup must not bypass the checks of its typed field
 		// (Lookup("offset", "-5")).
 		return apierror.Invalid(name, "is a field of ListOptions; set it there, not with Lookup")
+	case otherPaging[strings.TrimSuffix(name, "__exact")]:
+		// The server would ignore it: this list pages by limit and offset.
+		return apierror.Invalid(name, "is a page/page_size paging parameter; the workspace list pages by limit and offset")
 	}
 	for _, v := range values {
 		if v != values[0] {
@@ -185,6 +188,10 @@ var typedParams = func() map[string]bool {
 	add(reflect.TypeFor[ListOptions]())
 	return m
 }()
+
+// otherPaging are the parameters of the other paging style, which the
+// workspace list does not read.
+var otherPaging = map[string]bool{"page": true, "page_size": true}
 
 // lookups returns the parameters given by name, for the list's query; the
 // Endpoint reads them once, from the options.

@@ -62,6 +62,8 @@ func TestWorkspaceFiltersCombineOrAreRefused(t *testing.T) {
 		{"a lookup repeating a builder", []workspaces.Filter{ws.In(workspaces.TypeDemo), workspaces.Lookup("type__in", "test")}, nil, "type__in"},
 		{"a lookup value holding a NUL", []workspaces.Filter{workspaces.Lookup("created_at__gte", "2024-01-01\x00")}, nil, "created_at__gte"},
 		{"a lookup name holding a NUL", []workspaces.Filter{workspaces.Lookup("created_at\x00", "2024-01-01")}, nil, "lookup"},
+		{"a lookup of the other paging style", []workspaces.Filter{workspaces.Lookup("page_size", "50")}, nil, "page_size"},
+		{"a lookup of the other paging style, with __exact", []workspaces.Filter{workspaces.Lookup("page__exact", "2")}, nil, "page__exact"},
 		{"a lookup spelling a field with __exact", []workspaces.Filter{workspaces.Name.Exact("a"), workspaces.Lookup("name__exact", "b")}, nil, "name__exact"},
 	}
 	for _, tc := range cases {
