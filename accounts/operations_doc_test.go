@@ -10,7 +10,6 @@ import (
 
 	"github.com/coolset-go/sdk/accounts"
 	"github.com/coolset-go/sdk/internal/endpoints"
-	"github.com/coolset-go/sdk/internal/once"
 )
 
 // operationsDoc is the table of every operation, generated from operations.
@@ -62,10 +61,8 @@ explains it. Reads are always retried.
 			notes = append(notes, op.Note)
 		}
 		lost := "retried (a read)"
-		for _, w := range once.Table {
-			if w.Op == op.N {
-				lost = "**" + w.Kind.String() + "**: " + w.How
-			}
+		if op.Kind != 0 {
+			lost = "**" + op.Kind.String() + "**: " + op.How
 		}
 		fmt.Fprintf(&b, "| %d | %s | `%s` | %s | %s | %s |\n", op.N, op.Method, op.Path, strings.Join(calls, ", "), strings.Join(notes, "; "), lost)
 	}

@@ -5,11 +5,11 @@
 // A write's answer can be lost after the server acted: a proxy gives up on the
 // upstream (502, 504) after the application committed, or the connection
 // breaks after the request was written. Each write of the API is one of three
-// kinds, and the API's operation table (endpoints.Operations, which Table
-// reads) says which (the README's Retries section and docs/OPERATIONS.md list
-// it):
+// kinds, and the API's operation table (endpoints.Operations, its Kind
+// column) says which; the README's Retries section and docs/OPERATIONS.md
+// list it:
 //
-//   - Repeat: sending it again changes nothing (PUT, DELETE, a PATCH of plain
+//   - Repeat (endpoints.Repeat): sending it again changes nothing (PUT, DELETE, a PATCH of plain
 //     fields, switching workspace, asking for the login URL), so it is
 //     retried like a read. A DELETE answered 404 after such a retry is
 //     success.
@@ -35,58 +35,6 @@ import (
 	"github.com/coolset-go/sdk/internal/requestconfig"
 )
 
-// Kind is what the SDK does after a write's answer is lost. Each write's
-// kind is in the API's operation table, endpoints.Operations.
-type Kind = endpoints.Kind
-
-// The kinds of write.
-const (
-	// Repeat is a write whose repetition changes nothing: it is retried.
-	Repeat = endpoints.Repeat
-	// Recover is a create: it is looked up, then sent again if absent.
-	Recover = endpoints.Recover
-	// Never is a write whose repetition would act twice: never repeated.
-	Never = endpoints.Never
-)
-
-// Write is one write operation of the API and what the SDK does when its
-// answer is lost.
-type Write struct {
-	// Op is the operation's number (docs/OPERATIONS.md).
-	Op int
-	// Kind is what the SDK does.
-	Kind Kind
-	// How says it in a few words, for the documentation.
-	How string
-}
-
-// Table is every write operation of the API, by operation number: the
-// writes of endpoints.Operations, the one place that says which call is
-// which.
-var Table = writes()
-
-// writes returns the operations of endpoints.Operations that have a kind.
-func writes() []Write {
-	var t []Write
-	for _, op := range endpoints.Operations {
-		if op.Kind != 0 {
-			t = append(t, Write{Op: op.N, Kind: op.Kind, How: op.How})
-		}
-	}
-	return t
-}
-
-// Of returns the kind of write operation op, or 0 for an operation that is
-// not a write.
-func Of(op int) Kind {
-	for _, w := range Table {
-		if w.Op == op {
-			return w.Kind
-		}
-	}
-	return 0
-}
-
 // Call makes a write that is not a create, whose answer is one JSON object,
 // and returns it decoded as a T. Its kind comes from the operation table by
 // method and path: a Repeat is retried after a failure that may have reached
@@ -94,7 +42,7 @@ func Of(op int) Kind {
 // apierror.ErrMayHaveActed.
 func Call[T any](ctx context.Context, c *core.Client, method, path string, body any, opts []requestconfig.Option) (*T, error) {
 	var out T
-	r := &core.Request{Method: method, Path: path, Body: body, Idempotent: kindOf(method, path) == Repeat}
+	r := &core.Request{Method: method, Path: path, Body: body, Idempotent: kindOf(method, path) == endpoints.Repeat}
 	if _, err := c.Do(ctx, r, &out, opts); err != nil {
 		return nil, err
 	}
@@ -104,7 +52,7 @@ func Call[T any](ctx context.Context, c *core.Client, method, path string, body 
 // Do makes a write that is not a create, whose answer has no value the
 // caller needs, as Call does.
 func Do(ctx context.Context, c *core.Client, method, path string, opts []requestconfig.Option) error {
-	_, err := c.Do(ctx, &core.Request{Method: method, Path: path, Idempotent: kindOf(method, path) == Repeat}, nil, opts)
+	_, err := c.Do(ctx, &core.Request{Method: method, Path: path, Idempotent: kindOf(method, path) == endpoints.Repeat}, nil, opts)
 	return err
 }
 
@@ -112,7 +60,7 @@ func Do(ctx context.Context, c *core.Client, method, path string, opts []request
 // relative to the base URL) make, from the operation table; 0 when the table
 // has no such operation, which then is treated as a write that must not be
 // repeated.
-func kindOf(method, path string) Kind {
+func kindOf(method, path string) endpoints.Kind {
 	op, _, ok := endpoints.Match(method, path)
 	if !ok {
 		return 0
