@@ -4,7 +4,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -22,26 +21,9 @@ const module = "github.com/coolset-go/sdk"
 // the type: `go doc accounts.Error` shows only the alias and its comment, so
 // whatever a user reads on the type must be written there.
 func TestAliasDocsNameWhatGoDocHides(t *testing.T) {
-	fset := token.NewFileSet()
+	fset, files := sourceFiles(t, "..", "internal", "examples")
 	checked := 0
-	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			switch d.Name() {
-			case "internal", "examples", "testdata", ".git":
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, parser.ParseComments)
-		if err != nil {
-			return err
-		}
+	for _, f := range files {
 		imports := map[string]string{}
 		for _, im := range f.Imports {
 			p, _ := strconv.Unquote(im.Path.Value)
@@ -87,10 +69,6 @@ func TestAliasDocsNameWhatGoDocHides(t *testing.T) {
 				checked++
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	if checked < 10 {
 		t.Errorf("checked %d aliases; the walk is broken", checked)

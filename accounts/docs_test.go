@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -16,32 +17,14 @@ import (
 // constant or variable without a doc comment. A constant or variable in a
 // documented group counts as documented, as godoc shows the group's comment.
 func TestEveryExportedNameIsDocumented(t *testing.T) {
-	root := filepath.Join("..")
-	fset := token.NewFileSet()
+	fset, files := sourceFiles(t, "..", "examples")
 	var missing []string
 	report := func(pos token.Pos, what string) {
 		missing = append(missing, fset.Position(pos).String()+": "+what)
 	}
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			switch d.Name() {
-			case "examples", "testdata", ".git":
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, parser.ParseComments)
-		if err != nil {
-			return err
-		}
+	for _, f := range files {
 		if f.Name.Name == "main" {
-			return nil
+			continue
 		}
 		for _, decl := range f.Decls {
 			switch d := decl.(type) {
@@ -57,14 +40,42 @@ func TestEveryExportedNameIsDocumented(t *testing.T) {
 				checkGenDecl(d, report)
 			}
 		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("%d exported names without a doc comment:\n%s", len(missing), strings.Join(missing, "\n"))
+	}
+}
+
+// sourceFiles parses the library code below root: every .go file but tests,
+// skipping testdata, .git and the directories named in skip.
+func sourceFiles(t *testing.T, root string, skip ...string) (*token.FileSet, []*ast.File) {
+	t.Helper()
+	fset := token.NewFileSet()
+	var files []*ast.File
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if n := d.Name(); n == "testdata" || n == ".git" || slices.Contains(skip, n) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.ParseComments)
+		if err != nil {
+			return err
+		}
+		files = append(files, f)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(missing) > 0 {
-		t.Errorf("%d exported names without a doc comment:\n%s", len(missing), strings.Join(missing, "\n"))
-	}
+	return fset, files
 }
 
 func checkGenDecl(d *ast.GenDecl, report func(token.Pos, string)) {
