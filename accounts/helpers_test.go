@@ -33,9 +33,6 @@ var fixture = sdktest.Fixture
 // fields.
 var checkRefused = sdktest.CheckRefused
 
-// jsonEqual reports whether two bodies are the same JSON value.
-var jsonEqual = sdktest.JSONEqual
-
 // Sample ids shared with the resource packages' tests.
 const (
 	userUUID = sdktest.UserUUID

@@ -130,14 +130,14 @@ func CheckRequest(t *testing.T, req *http.Request, w Want) {
 	if ct := req.Header.Get("Content-Type"); ct != "application/json" {
 		t.Errorf("Content-Type = %q, want application/json", ct)
 	}
-	if !JSONEqual(t, body, []byte(w.Body)) {
+	if !jsonEqual(t, body, []byte(w.Body)) {
 		t.Errorf("body = %s, want %s", body, w.Body)
 	}
 }
 
-// JSONEqual reports whether a and b are the same JSON value; a that is not
+// jsonEqual reports whether a and b are the same JSON value; a that is not
 // JSON fails the test, as does b (the expectation).
-func JSONEqual(t *testing.T, a, b []byte) bool {
+func jsonEqual(t *testing.T, a, b []byte) bool {
 	t.Helper()
 	var x, y any
 	if err := json.Unmarshal(a, &x); err != nil {
