@@ -23,6 +23,9 @@ type BodyDecoder interface {
 // body's first byte that is not JSON white space, so that a JSON null (which
 // decodes into a value without error, leaving it zero) can be told from an
 // object without reading the body twice.
+//
+// FirstByte peeks through it without a buffer of its own: the bytes it read
+// ahead wait in head (backed by peek) and are served before the body's.
 type answerReader struct {
 	r        io.Reader
 	left     int64 // bytes still allowed
@@ -30,10 +33,49 @@ type answerReader struct {
 	tooLarge bool
 	atEOF    bool
 	first    byte
+	head     []byte // read ahead by peekFirst, not yet served
+	headErr  error  // the error that came with head, returned once it is served
+	peek     [64]byte
 	rest     [256]byte // End's buffer for what follows the value
 }
 
 func (a *answerReader) Read(p []byte) (int, error) {
+	if len(a.head) > 0 {
+		n := copy(p, a.head)
+		a.head = a.head[n:]
+		if len(a.head) > 0 {
+			return n, nil
+		}
+		err := a.headErr
+		a.headErr = nil
+		return n, err
+	}
+	return a.read(p)
+}
+
+// peekFirst reads up to the first byte that is not JSON white space and
+// keeps it, and what came after it in the same read, for Read to serve.
+func (a *answerReader) peekFirst() (byte, error) {
+	for {
+		n, err := a.read(a.peek[:])
+		for i, c := range a.peek[:n] {
+			if !space(c) {
+				a.head, a.headErr = a.peek[i:n], err
+				return c, nil
+			}
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return 0, err
+		}
+	}
+}
+
+// read is Read without the bytes read ahead: the body's next bytes, within
+// the bound, noted.
+func (a *answerReader) read(p []byte) (int, error) {
 	if a.left <= 0 {
 		// One byte past the bound tells a body of exactly the bound from a
 		// longer one.
@@ -50,9 +92,7 @@ func (a *answerReader) Read(p []byte) (int, error) {
 	n, err := a.r.Read(p)
 	a.left -= int64(n)
 	for i := 0; a.first == 0 && i < n; i++ {
-		switch p[i] {
-		case ' ', '\t', '\r', '\n':
-		default:
+		if !space(p[i]) {
 			a.first = p[i]
 		}
 	}
@@ -129,18 +169,25 @@ func End(dec *json.Decoder, r io.Reader) error {
 // blank reports whether b holds only JSON white space.
 func blank(b []byte) bool {
 	for _, c := range b {
-		switch c {
-		case ' ', '\t', '\r', '\n':
-		default:
+		if !space(c) {
 			return false
 		}
 	}
 	return true
 }
 
+// space reports whether c is JSON white space.
+func space(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
 // FirstByte returns the first byte of r that is not JSON white space, and a
-// reader that still yields it, so that a decoder can choose a shape.
+// reader that still yields it, so that a decoder can choose a shape. The body
+// handed to a BodyDecoder is read ahead in place; another reader is wrapped in
+// a bufio.Reader.
 func FirstByte(r io.Reader) (byte, io.Reader, error) {
+	if a, ok := r.(*answerReader); ok {
+		b, err := a.peekFirst()
+		return b, a, err
+	}
 	br, ok := r.(*bufio.Reader)
 	if !ok {
 		br = bufio.NewReader(r)
@@ -153,8 +200,7 @@ func FirstByte(r io.Reader) (byte, io.Reader, error) {
 			}
 			return 0, br, err
 		}
-		switch b {
-		case ' ', '\t', '\r', '\n':
+		if space(b) {
 			continue
 		}
 		if err := br.UnreadByte(); err != nil {
