@@ -35,8 +35,11 @@ type answerReader struct {
 	first    byte
 	head     []byte // read ahead by peekFirst, not yet served
 	headErr  error  // the error that came with head, returned once it is served
-	peek     [64]byte
-	rest     [256]byte // End's buffer for what follows the value
+	// peek and rest are small on purpose: the reader is reset for every
+	// answer, and they only ever hold white space around the value or its
+	// first bytes.
+	peek [16]byte
+	rest [16]byte // End's buffer for what follows the value
 }
 
 func (a *answerReader) Read(p []byte) (int, error) {

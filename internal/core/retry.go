@@ -105,7 +105,12 @@ func classify(idem bool, resp *http.Response, err error) verdict {
 		return verdict{}
 	}
 	v := verdict{reason: resp.Status}
-	v.serverWait, v.hasWait = apierror.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable,
+		http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		// Only an answer the policy may retry needs its Retry-After.
+		v.serverWait, v.hasWait = apierror.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
 		v.retry = true
