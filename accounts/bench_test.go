@@ -123,13 +123,15 @@ func (c *rawClient) get(ctx context.Context, path string, out any) error {
 // BenchmarkGet compares one object fetched by the SDK with the same request
 // made and decoded by hand. B/op and allocs/op count the whole process, the
 // loopback server's share included; the server sub-benchmark measures that
-// share alone. interleaved alternates the two clients call by call on one
-// server and reports their times and ratio, which background load on the
-// machine skews less than separate runs.
+// share alone. interleaved takes turns, call by call on one server, between
+// three clients (hand-written net/http, the same bounding each request with
+// context.WithTimeout as the SDK bounds each attempt, and the SDK) and reports
+// their times and ratios, which background load on the machine skews less
+// than separate runs.
 func BenchmarkGet(b *testing.B) {
 	ctx := context.Background()
 	const path = "accounts/countries/NL"
-	rawGet := func(rc *rawClient) error {
+	rawGet := func(ctx context.Context, rc *rawClient) error {
 		var c countries.Country
 		if err := rc.get(ctx, path, &c); err != nil {
 			return err
@@ -168,7 +170,7 @@ func BenchmarkGet(b *testing.B) {
 func BenchmarkList(b *testing.B) {
 	ctx := context.Background()
 	const path = "accounts/workspaces"
-	rawList := func(rc *rawClient) error {
+	rawList := func(ctx context.Context, rc *rawClient) error {
 		var p struct {
 			Count    *int                   `json:"count"`
 			Next     *string                `json:"next"`
@@ -194,13 +196,14 @@ func BenchmarkList(b *testing.B) {
 }
 
 // benchPair runs the raw, sdk, server and interleaved sub-benchmarks of one
-// request.
-func benchPair(b *testing.B, path string, raw func(*rawClient) error, sdk func(*accounts.Client) error) {
+// request. raw makes the request by hand under the context it is given.
+func benchPair(b *testing.B, path string, raw func(context.Context, *rawClient) error, sdk func(*accounts.Client) error) {
+	ctx := context.Background()
 	b.Run("raw", func(b *testing.B) {
 		rc := newRawClient(newBenchServer(b))
 		b.ReportAllocs()
 		for b.Loop() {
-			if err := raw(rc); err != nil {
+			if err := raw(ctx, rc); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -229,29 +232,40 @@ func benchPair(b *testing.B, path string, raw func(*rawClient) error, sdk func(*
 	})
 	b.Run("interleaved", func(b *testing.B) {
 		s := newBenchServer(b)
-		rc, client := newRawClient(s), benchClient(b, s)
-		var tRaw, tSDK time.Duration
+		// Each client has its own connections; bounded is a second
+		// hand-written client that gives every request the deadline the
+		// SDK gives every attempt, so that what bounding a request costs
+		// net/http is told apart from what the SDK adds.
+		rc, bounded, client := newRawClient(s), newRawClient(s), benchClient(b, s)
+		turns := []func() error{
+			func() error { return raw(ctx, rc) },
+			func() error {
+				bctx, cancel := context.WithTimeout(ctx, accounts.DefaultAttemptTimeout)
+				defer cancel()
+				return raw(bctx, bounded)
+			},
+			func() error { return sdk(client) },
+		}
+		var spent [3]time.Duration
 		i := 0
 		for b.Loop() {
 			i++
-			for turn := range 2 {
+			for turn := range turns {
+				k := (i + turn) % len(turns) // each client goes first, second and third in turn
 				start := time.Now()
-				var err error
-				if (i+turn)%2 == 0 { // alternate which client goes first
-					err = raw(rc)
-					tRaw += time.Since(start)
-				} else {
-					err = sdk(client)
-					tSDK += time.Since(start)
-				}
+				err := turns[k]()
+				spent[k] += time.Since(start)
 				if err != nil {
 					b.Fatal(err)
 				}
 			}
 		}
+		tRaw, tBounded, tSDK := spent[0], spent[1], spent[2]
 		b.ReportMetric(float64(tRaw.Nanoseconds())/float64(b.N), "raw-ns/call")
 		b.ReportMetric(float64(tSDK.Nanoseconds())/float64(b.N), "sdk-ns/call")
 		b.ReportMetric(float64(tSDK)/float64(tRaw), "sdk/raw")
+		b.ReportMetric(float64(tBounded)/float64(tRaw), "bounded/raw")
+		b.ReportMetric(float64(tSDK)/float64(tBounded), "sdk/bounded")
 	})
 }
 
