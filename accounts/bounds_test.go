@@ -11,7 +11,9 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"runtime"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -189,6 +191,77 @@ func TestAHungServerEndsAtTheAttemptDeadline(t *testing.T) {
 			}
 			if n := requests() - before; n != 1 {
 				t.Errorf("POST: %d attempts, want 1", n)
+			}
+		})
+	}
+}
+
+// TestABodyCutByTheAttemptDeadlineIsRetriedOverTLS: over TLS, with HTTP/1.1
+// and HTTP/2, an answer whose body stops halfway until the attempt's deadline
+// cuts it is a failed attempt, never a complete (and so undecodable) answer:
+// the GET is asked again with the default policy and succeeds. The body's
+// length is declared, chunked, or (HTTP/1.1) delimited by closing the
+// connection, where a cut could pass for a clean end.
+func TestABodyCutByTheAttemptDeadlineIsRetriedOverTLS(t *testing.T) {
+	const body = `{"name":"Netherlands","alpha_2":"NL","alpha_3":"NLD","numeric":"528"}`
+	for _, tc := range []struct {
+		name    string
+		h2      bool
+		framing string // "length", "chunked" or "close"
+	}{
+		{"http1 length", false, "length"},
+		{"http1 chunked", false, "chunked"},
+		{"http1 close-delimited", false, "close"},
+		{"http2 length", true, "length"},
+		{"http2 chunked", true, "chunked"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var requests atomic.Int32
+			srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				first := requests.Add(1) == 1
+				answer := body
+				if first {
+					answer = body[:len(body)/2]
+				}
+				if tc.framing == "close" {
+					conn, buf, err := w.(http.Hijacker).Hijack()
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					defer conn.Close()
+					_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n" + answer)
+					_ = buf.Flush()
+					if first {
+						_, _ = io.Copy(io.Discard, conn) // until the client hangs up
+					}
+					return
+				}
+				w.Header().Set("Content-Type", "application/json")
+				if tc.framing == "length" {
+					w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+				}
+				_, _ = io.WriteString(w, answer)
+				if first {
+					w.(http.Flusher).Flush()
+					<-r.Context().Done() // until the client gives up on the attempt
+				}
+			}))
+			srv.EnableHTTP2 = tc.h2
+			srv.StartTLS()
+			t.Cleanup(srv.Close)
+			c, err := accounts.NewClient(accounts.WithBaseURL(srv.URL+"/api/"), accounts.WithAPIKey("k"),
+				accounts.WithHTTPClient(srv.Client()), accounts.WithAttemptTimeout(200*time.Millisecond))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := c.Countries.Get(context.Background(), "NL")
+			if err != nil || got.Alpha2 != "NL" {
+				t.Fatalf("got %+v, err = %v; want the country from the second attempt", got, err)
+			}
+			if n := requests.Load(); n != 2 {
+				t.Errorf("%d requests, want 2 (the cut one, then the whole one)", n)
 			}
 		})
 	}
