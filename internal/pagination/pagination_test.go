@@ -198,19 +198,63 @@ func TestAllPageStyleWithServerPageSize(t *testing.T) {
 // TestAllEndsWhenServerIgnoresPaging: a list without pagination answers
 // everything, whatever the limit and offset. The first page is longer (or
 // shorter) than asked, so one more request confirms the end: it answers the
-// same page, which shows the server ignores the position, and the walk ends
-// with every item once.
+// same page, which shows the server ignores the position. A last request for
+// one item shows it ignores the size too, so the first page was the whole
+// list: the walk ends with every item once.
 func TestAllEndsWhenServerIgnoresPaging(t *testing.T) {
 	for _, n := range []int{249, 5} {
 		c, mt := newCore(t)
-		mt.RegisterResponder("GET", base+"things", httpmock.NewStringResponder(200, items(0, n)))
+		var seen []string
+		mt.RegisterResponder("GET", base+"things", func(req *http.Request) (*http.Response, error) {
+			seen = append(seen, req.URL.RawQuery)
+			return httpmock.NewStringResponse(200, items(0, n)), nil
+		})
 		ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things"}))
 		if err != nil {
 			t.Fatal(err)
 		}
 		checkIDs(t, ids, n)
-		if got := mt.GetTotalCallCount(); got != 2 {
-			t.Errorf("%d items: %d requests, want 2", n, got)
+		want := "limit=1000 limit=1000&offset=" + strconv.Itoa(n) + " limit=1"
+		if got := strings.Join(seen, " "); got != want {
+			t.Errorf("%d items: queries %q, want %q", n, got, want)
+		}
+	}
+}
+
+// TestAllRefusesAServerThatIgnoresOnlyThePosition: a server that caps the
+// page size but ignores the position answers its first page whatever the
+// offset or page asked, so the items past it are out of reach. The walk
+// yields that page, then fails saying so, instead of passing it for the whole
+// list. A list that takes no page size cannot be told from one without
+// pagination, and ends after its first page as before.
+func TestAllRefusesAServerThatIgnoresOnlyThePosition(t *testing.T) {
+	for _, style := range []pagination.Style{pagination.LimitOffset, pagination.PageNumber} {
+		sizeKey := map[pagination.Style]string{pagination.LimitOffset: "limit", pagination.PageNumber: "page_size"}[style]
+		for _, serverSized := range []bool{false, true} {
+			c, mt := newCore(t)
+			mt.RegisterResponder("GET", base+"things", func(req *http.Request) (*http.Response, error) {
+				size := 100 // the server's cap, and its size when none is asked
+				if n, err := strconv.Atoi(req.URL.Query().Get(sizeKey)); err == nil && n < size {
+					size = n
+				}
+				return httpmock.NewStringResponse(200, items(0, size)), nil
+			})
+			ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Style: style, ServerSized: serverSized}))
+			if len(ids) != 100 {
+				t.Fatalf("style %v, server-sized %v: %d items, want the first page of 100", style, serverSized, len(ids))
+			}
+			if serverSized {
+				if err != nil || mt.GetTotalCallCount() != 2 {
+					t.Errorf("server-sized: err = %v after %d requests, want the first page taken as the list after 2", err, mt.GetTotalCallCount())
+				}
+				continue
+			}
+			if err == nil || !strings.Contains(err.Error(), "honours "+sizeKey+" but ignores") || !strings.Contains(err.Error(), "first page of 100 items") {
+				t.Errorf("style %v: err = %v, want one saying the server ignores the position", style, err)
+			}
+			if n := mt.GetTotalCallCount(); n != 3 {
+				t.Errorf("style %v: %d requests, want 3 (first page, its confirmation, the size probe)", style, n)
+			}
 		}
 	}
 }

@@ -119,6 +119,7 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 	}
 
 	ahead := requestconfig.Apply(w.spec.Options).Ahead(DefaultPrefetch)
+	firstQuery := q // later pages' queries are copies
 	req := &core.Request{Method: "GET", Path: w.spec.Path, Query: q}
 	if first, err := w.spec.Client.URL(req); err == nil {
 		w.seen[linkKey(first)] = true // a next link back to the first page is a loop
@@ -134,9 +135,8 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 		if err := w.account(p); err != nil {
 			if !p.envelope && w.pages == 1 && len(p.Results) == firstLen {
 				// The request confirming a short first page answered the
-				// first page again: the server ignores the position (a list
-				// without pagination), so the first page was the whole list.
-				return nil
+				// first page again: the server ignores the position.
+				return w.unpaginated(ctx, firstQuery, sizeKey, posKey, firstLen)
 			}
 			return w.repeated()
 		}
@@ -196,6 +196,31 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 		q.Set(posKey, strconv.Itoa(pos))
 		req = &core.Request{Method: "GET", Path: w.spec.Path, Query: q}
 	}
+}
+
+// unpaginated settles a walk whose server answered its first page again
+// when asked for the next: it ignores the position. A list without
+// pagination ignores the page size too, and its first page was the whole
+// list; but a server that honours the size while ignoring the position (a
+// capped first page) holds items no request can reach, and ending there
+// would pass a partial list for the whole. One request for the first page
+// with a size of 1 tells them apart. A list that takes no size (ServerSized),
+// or whose first page had a single item, cannot be told apart this way, and
+// is taken as complete.
+func (w *walker[T]) unpaginated(ctx context.Context, firstQuery url.Values, sizeKey, posKey string, firstLen int) error {
+	if w.spec.ServerSized || firstLen <= 1 {
+		return nil
+	}
+	q := cloneValues(firstQuery)
+	q.Set(sizeKey, "1")
+	p := &decodedPage[T]{itemsKey: w.spec.ItemsKey}
+	if _, err := w.spec.Client.Do(ctx, &core.Request{Method: "GET", Path: w.spec.Path, Query: q}, p, w.spec.Options); err != nil {
+		return fmt.Errorf("accounts: %s: the server ignores the %s parameter; asking whether it is paginated at all: %w", w.spec.Path, posKey, err)
+	}
+	if len(p.Results) == 1 {
+		return fmt.Errorf("accounts: %s: the server honours %s but ignores %s: only its first page of %d items can be listed", w.spec.Path, sizeKey, posKey, firstLen)
+	}
+	return nil
 }
 
 func countText(c *int) string {
