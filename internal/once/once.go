@@ -126,7 +126,7 @@ func Run[T any](ctx context.Context, c *core.Client, opts []requestconfig.Option
 	// The calls below run under ctx; a lookup reports nothing to the
 	// caller's WithResponseInto.
 	send := append(requestconfig.Clone(opts), noTimeout)
-	look := append(requestconfig.Clone(opts), noTimeout, noResponse)
+	look := append(requestconfig.Clone(opts), noTimeout, requestconfig.NoResponse)
 
 	lookAgain := func(sends int, proof string) (*T, error) {
 		objs, err := cr.Find(ctx, look)
@@ -202,8 +202,7 @@ func refused(err error) bool {
 	return errors.As(err, &e) && (e.StatusCode == 400 || e.StatusCode == 409 || e.StatusCode == 422)
 }
 
-// noTimeout and noResponse undo, for the calls Run makes, the options Run
-// applies itself: the timeout bounds the whole, and only the create's own
-// answer goes to WithResponseInto.
-func noTimeout(c *requestconfig.Config)  { c.Timeout = 0 }
-func noResponse(c *requestconfig.Config) { c.OnResponse = nil }
+// noTimeout undoes, for the calls Run makes, the timeout Run applies itself:
+// it bounds the whole. (The lookups also take requestconfig.NoResponse: only
+// the create's own answer goes to WithResponseInto.)
+func noTimeout(c *requestconfig.Config) { c.Timeout = 0 }

@@ -127,7 +127,7 @@ func (w *walker[T]) fetchAhead(parent context.Context, yield func(*T, error) boo
 	opts := w.spec.Options
 	onResponse := requestconfig.Apply(opts).OnResponse
 	if onResponse != nil {
-		opts = append(requestconfig.Clone(opts), func(c *requestconfig.Config) { c.OnResponse = nil })
+		opts = append(requestconfig.Clone(opts), requestconfig.NoResponse)
 	}
 	launched := 1 // the first page is page 0
 	launch := func() {

@@ -207,16 +207,26 @@ func TestAllEndsWhenServerIgnoresPaging(t *testing.T) {
 		var seen []string
 		mt.RegisterResponder("GET", base+"things", func(req *http.Request) (*http.Response, error) {
 			seen = append(seen, req.URL.RawQuery)
-			return httpmock.NewStringResponse(200, items(0, n)), nil
+			resp := httpmock.NewStringResponse(200, items(0, n))
+			resp.Header.Set("X-Query", req.URL.RawQuery)
+			return resp, nil
 		})
-		ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things"}))
+		var lastAnswer string // what WithResponseInto would hold
+		onResponse := func(c *requestconfig.Config) {
+			c.OnResponse = func(_ int, h http.Header) { lastAnswer = h.Get("X-Query") }
+		}
+		ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Options: []requestconfig.Option{onResponse}}))
 		if err != nil {
 			t.Fatal(err)
 		}
 		checkIDs(t, ids, n)
-		want := "limit=1000 limit=1000&offset=" + strconv.Itoa(n) + " limit=1"
+		confirm := "limit=1000&offset=" + strconv.Itoa(n)
+		want := "limit=1000 " + confirm + " limit=1"
 		if got := strings.Join(seen, " "); got != want {
 			t.Errorf("%d items: queries %q, want %q", n, got, want)
+		}
+		if lastAnswer != confirm {
+			t.Errorf("%d items: the caller's last answer is that of %q, want the list's last page (%q), not the probe's", n, lastAnswer, confirm)
 		}
 	}
 }

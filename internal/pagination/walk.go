@@ -214,7 +214,8 @@ func (w *walker[T]) unpaginated(ctx context.Context, firstQuery url.Values, size
 	q := cloneValues(firstQuery)
 	q.Set(sizeKey, "1")
 	p := &decodedPage[T]{itemsKey: w.spec.ItemsKey}
-	if _, err := w.spec.Client.Do(ctx, &core.Request{Method: "GET", Path: w.spec.Path, Query: q}, p, w.spec.Options); err != nil {
+	opts := append(requestconfig.Clone(w.spec.Options), requestconfig.NoResponse) // the caller's last answer stays the list's
+	if _, err := w.spec.Client.Do(ctx, &core.Request{Method: "GET", Path: w.spec.Path, Query: q}, p, opts); err != nil {
 		return fmt.Errorf("accounts: %s: the server ignores the %s parameter; asking whether it is paginated at all: %w", w.spec.Path, posKey, err)
 	}
 	if len(p.Results) == 1 {

@@ -81,6 +81,12 @@ func Apply(opts []Option) Config {
 	return c
 }
 
+// NoResponse clears OnResponse. The SDK appends it to the caller's options on
+// the requests it makes of its own accord (a lookup after a lost answer, a
+// page fetched ahead, a probe of how a list pages), so that
+// accounts.WithResponseInto receives only the answers the caller asked for.
+func NoResponse(c *Config) { c.OnResponse = nil }
+
 // Clone returns a copy of opts that later changes to the caller's slice cannot
 // reach, for iterators that run after the call that created them returned.
 func Clone(opts []Option) []Option {
