@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/coolset-go/sdk/internal/core"
@@ -99,5 +100,60 @@ func TestAnUnreadableSuccessOfAPostSaysTheServerMayHaveActed(t *testing.T) {
 	_, err = c.Do(context.Background(), &core.Request{Method: "GET", Path: "thing/"}, &out, nil)
 	if err == nil || strings.Contains(err.Error(), "may have acted") {
 		t.Errorf("GET: err = %v", err)
+	}
+}
+
+// TestACloseDelimitedAnswerEndingMidValueWasCut: an HTTP/1.1 answer with
+// neither Content-Length nor chunking ends when the server closes the
+// connection, so a connection cut mid-answer arrives as a clean end. A value
+// left unfinished, or never begun, shows the cut: a GET is asked again, and a
+// POST fails saying the answer was cut and the server may have acted. A
+// complete value, or a body that is not JSON, is read as before.
+func TestACloseDelimitedAnswerEndingMidValueWasCut(t *testing.T) {
+	const whole = `{"name":"x"}`
+	cases := []struct {
+		name, first string // the body of the first answer, then the connection closes
+		method       string
+		requests     int
+		wantErr      string // "" when the call must succeed with whole's value
+	}{
+		{"GET, value cut", `{"na`, "GET", 2, ""},
+		{"GET, cut before the value", "", "GET", 2, ""},
+		{"GET, cut in white space before the value", "\n  ", "GET", 2, ""},
+		{"POST, value cut", `{"na`, "POST", 1, "cut short (the server answered success: it may have acted"},
+		{"GET, whole value", whole, "GET", 1, ""},
+		{"GET, not JSON", "<html>", "GET", 1, "decoding the answer"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var requests atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				body := whole
+				if requests.Add(1) == 1 {
+					body = tc.first
+				}
+				conn, buf, err := w.(http.Hijacker).Hijack()
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				defer conn.Close()
+				_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n" + body)
+				_ = buf.Flush()
+			}))
+			defer srv.Close()
+			c := newTestCore(t, srv)
+			var out struct{ Name string }
+			_, err := c.Do(context.Background(), &core.Request{Method: tc.method, Path: "thing/"}, &out, nil)
+			if tc.wantErr == "" && (err != nil || out.Name != "x") {
+				t.Errorf("out = %+v, err = %v; want the whole value", out, err)
+			}
+			if tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Errorf("err = %v, want one containing %q", err, tc.wantErr)
+			}
+			if n := requests.Load(); n != int32(tc.requests) {
+				t.Errorf("%d requests, want %d", n, tc.requests)
+			}
+		})
 	}
 }

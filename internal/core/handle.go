@@ -95,13 +95,25 @@ func (k *call) handle(resp *http.Response) error {
 	switch {
 	case body.tooLarge || errors.Is(err, ErrResponseTooLarge):
 		k.err = k.acted(fmt.Errorf("accounts: %s %s: %w (bound: %d bytes)%s", k.method, k.path, ErrResponseTooLarge, k.c.maxBody, k.mayHaveActed()))
-	case body.cut && k.ctx.Err() == nil:
+	case (body.cut || endedMidValue(resp, body, err)) && k.ctx.Err() == nil:
 		k.err = k.acted(fmt.Errorf("accounts: %s %s: the answer was cut short%s: %w", k.method, k.path, k.mayHaveActed(), sanitize(err)))
 		return &cutShort{err: k.err}
 	default:
 		k.err = k.acted(fmt.Errorf("accounts: %s %s: decoding the answer%s: %w", k.method, k.path, k.mayHaveActed(), err))
 	}
 	return nil
+}
+
+// endedMidValue reports whether an answer whose length only the connection's
+// close marks (HTTP/1.x with neither Content-Length nor chunking) ended
+// cleanly before its JSON value was complete, or before it began. For such a
+// body a clean end is the only end net/http can see, so a connection cut
+// mid-answer looks like one; a value left unfinished shows it was cut. (With a
+// declared length or chunking net/http reports a cut itself, and a body that
+// ends early is what the server declared.)
+func endedMidValue(resp *http.Response, body *answerReader, err error) bool {
+	return resp.ProtoMajor == 1 && resp.ContentLength < 0 && len(resp.TransferEncoding) == 0 &&
+		body.atEOF && errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // mayHaveActed is said in the error of a successful answer the SDK cannot
