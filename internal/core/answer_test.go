@@ -113,9 +113,9 @@ func TestACloseDelimitedAnswerEndingMidValueWasCut(t *testing.T) {
 	const whole = `{"name":"x"}`
 	cases := []struct {
 		name, first string // the body of the first answer, then the connection closes
-		method       string
-		requests     int
-		wantErr      string // "" when the call must succeed with whole's value
+		method      string
+		requests    int
+		wantErr     string // "" when the call must succeed with whole's value
 	}{
 		{"GET, value cut", `{"na`, "GET", 2, ""},
 		{"GET, cut before the value", "", "GET", 2, ""},
