@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/coolset-go/sdk/internal/apierror"
 	"github.com/coolset-go/sdk/internal/core"
 )
 
@@ -126,22 +128,7 @@ func TestACloseDelimitedAnswerEndingMidValueWasCut(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var requests atomic.Int32
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-				body := whole
-				if requests.Add(1) == 1 {
-					body = tc.first
-				}
-				conn, buf, err := w.(http.Hijacker).Hijack()
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				defer conn.Close()
-				_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n" + body)
-				_ = buf.Flush()
-			}))
-			defer srv.Close()
+			srv, requests := closeDelimitedServer(t, "200 OK", "application/json", tc.first, whole)
 			c := newTestCore(t, srv)
 			var out struct{ Name string }
 			_, err := c.Do(context.Background(), &core.Request{Method: tc.method, Path: "thing/"}, &out, nil)
@@ -156,4 +143,63 @@ func TestACloseDelimitedAnswerEndingMidValueWasCut(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestACloseDelimitedRefusalEndingMidValueWasCut: a refusal's explanation
+// delimited by the connection's close, declared JSON and left unfinished, was
+// cut: the call is asked again (the server did nothing) and the caller gets
+// the whole message, as for a refusal whose declared length was not reached.
+// An explanation that is whole, or not declared JSON, is final at once.
+func TestACloseDelimitedRefusalEndingMidValueWasCut(t *testing.T) {
+	const whole = `{"detail":"already pending"}`
+	cases := []struct {
+		name, contentType, first string
+		requests                 int
+	}{
+		{"JSON cut", "application/json", `{"detail":"alre`, 2},
+		{"problem+json cut", "application/problem+json; charset=utf-8", `{"detail":"alre`, 2},
+		{"JSON whole", "application/json", whole, 1},
+		{"HTML", "text/html", "<html><body>Bad requ", 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, requests := closeDelimitedServer(t, "400 Bad Request", tc.contentType, tc.first, whole)
+			c := newTestCore(t, srv)
+			_, err := c.Do(context.Background(), &core.Request{Method: "POST", Path: "thing/"}, nil, nil)
+			var e *apierror.Error
+			if !errors.As(err, &e) || e.StatusCode != 400 {
+				t.Fatalf("err = %v, want the 400", err)
+			}
+			if n := requests.Load(); n != int32(tc.requests) {
+				t.Errorf("%d requests, want %d", n, tc.requests)
+			}
+			if tc.requests == 2 && e.Detail != "already pending" {
+				t.Errorf("detail %q, want the whole message", e.Detail)
+			}
+		})
+	}
+}
+
+// closeDelimitedServer answers every request with status, a body of the
+// content type that only closing the connection ends, first the first time
+// and whole after; it counts the requests.
+func closeDelimitedServer(t *testing.T, status, contentType, first, whole string) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		body := whole
+		if requests.Add(1) == 1 {
+			body = first
+		}
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer conn.Close()
+		_, _ = buf.WriteString("HTTP/1.1 " + status + "\r\nContent-Type: " + contentType + "\r\nConnection: close\r\n\r\n" + body)
+		_ = buf.Flush()
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &requests
 }

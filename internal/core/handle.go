@@ -1,12 +1,14 @@
 package core
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"reflect"
+	"strings"
 
 	"github.com/coolset-go/sdk/internal/apierror"
 )
@@ -45,6 +47,11 @@ func (k *call) handle(resp *http.Response) error {
 	default:
 		b, readErr := io.ReadAll(io.LimitReader(resp.Body, apierror.MaxBody))
 		closeBody(resp.Body)
+		if readErr == nil && closeDelimited(resp) && int64(len(b)) < apierror.MaxBody && declaresJSON(resp.Header) && !json.Valid(b) {
+			// A JSON explanation that only the connection's close ends,
+			// left unfinished: cut, as endedMidValue tells for a success.
+			readErr = io.ErrUnexpectedEOF
+		}
 		e := apierror.New(k.method, k.path, resp.StatusCode, resp.Header, b)
 		if k.refusedWait > 0 && e.RetryAfter == 0 {
 			e.RetryAfter = k.refusedWait
@@ -112,8 +119,21 @@ func (k *call) handle(resp *http.Response) error {
 // declared length or chunking net/http reports a cut itself, and a body that
 // ends early is what the server declared.)
 func endedMidValue(resp *http.Response, body *answerReader, err error) bool {
-	return resp.ProtoMajor == 1 && resp.ContentLength < 0 && len(resp.TransferEncoding) == 0 &&
-		body.atEOF && errors.Is(err, io.ErrUnexpectedEOF)
+	return closeDelimited(resp) && body.atEOF && errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// closeDelimited reports whether only the connection's close ends resp's body:
+// HTTP/1.x with neither Content-Length nor chunking.
+func closeDelimited(resp *http.Response) bool {
+	return resp.ProtoMajor == 1 && resp.ContentLength < 0 && len(resp.TransferEncoding) == 0
+}
+
+// declaresJSON reports whether a header's Content-Type is JSON
+// (application/json, or a +json type such as application/problem+json).
+func declaresJSON(h http.Header) bool {
+	ct, _, _ := strings.Cut(h.Get("Content-Type"), ";")
+	ct = strings.ToLower(strings.TrimSpace(ct))
+	return ct == "application/json" || strings.HasSuffix(ct, "+json")
 }
 
 // mayHaveActed is said in the error of a successful answer the SDK cannot
