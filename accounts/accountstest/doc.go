@@ -172,7 +172,9 @@
 //     changed) and then its answer lost: replaced by a proxy's 502 or 504 page
 //     (Fault502AfterActing, Fault504AfterActing), the connection dropped
 //     without an answer (FaultDropAfterRead), or cut halfway through the body
-//     (FaultTruncate). Fault.ActsFirst tells the phases apart and
+//     (FaultTruncate, with its length declared; FaultTruncateAtClose, without,
+//     so that the cut arrives as a clean end). Fault.ActsFirst tells the
+//     phases apart and
 //     AfterActingFaults lists these kinds.
 //
 // Faults.Kinds narrows the kinds (nil draws from AllFaults, every kind, 500

@@ -67,6 +67,11 @@ const (
 	// proxy's 504 HTML page in place of the operation's answer: the proxy
 	// gave up waiting after the application committed.
 	Fault504AfterActing
+	// FaultTruncateAtClose performs the operation and sends the status and
+	// the headers without Content-Length (the body ends where the connection
+	// closes, as a proxy streaming an HTTP/1.0 upstream answers), then half
+	// the body, then closes the connection: the cut arrives as a clean end.
+	FaultTruncateAtClose
 )
 
 // faultKinds describes every kind, in the order AllFaults returns them.
@@ -87,6 +92,7 @@ var faultKinds = []struct {
 	{FaultGatewayProblem, "502 problem+json", false},
 	{Fault502AfterActing, "502 after acting", true},
 	{Fault504AfterActing, "504 after acting", true},
+	{FaultTruncateAtClose, "truncated body, no length", true},
 }
 
 // AllFaults returns every kind of fault: what Faults.Kinds nil draws from,
@@ -100,8 +106,8 @@ func AllFaults() []Fault {
 }
 
 // AfterActingFaults returns the kinds that perform the operation and then
-// lose its answer (FaultDropAfterRead, FaultTruncate, Fault502AfterActing,
-// Fault504AfterActing). Faults{Rate: 0.2, Kinds: AfterActingFaults()} loses
+// lose its answer (FaultDropAfterRead, FaultTruncate, FaultTruncateAtClose,
+// Fault502AfterActing, Fault504AfterActing). Faults{Rate: 0.2, Kinds: AfterActingFaults()} loses
 // the answers of one request in five after the server acted.
 func AfterActingFaults() []Fault {
 	var out []Fault
@@ -331,12 +337,17 @@ func loseAnswer(w http.ResponseWriter, k Fault, rec *httptest.ResponseRecorder) 
 		proxyPage(w, http.StatusBadGateway)
 	case Fault504AfterActing:
 		proxyPage(w, http.StatusGatewayTimeout)
-	case FaultTruncate:
+	case FaultTruncate, FaultTruncateAtClose:
 		hangUp(w, func(bw *bufio.ReadWriter) {
 			res := rec.Result()
 			body := rec.Body.Bytes()
 			fmt.Fprintf(bw, "HTTP/1.1 %d %s\r\n", res.StatusCode, http.StatusText(res.StatusCode))
-			res.Header.Set("Content-Length", strconv.Itoa(len(body)))
+			if k == FaultTruncate {
+				res.Header.Set("Content-Length", strconv.Itoa(len(body)))
+			} else {
+				res.Header.Del("Content-Length")
+				res.Header.Set("Connection", "close")
+			}
 			_ = res.Header.Write(bw)
 			_, _ = bw.WriteString("\r\n")
 			_, _ = bw.Write(body[:len(body)/2])
