@@ -60,13 +60,13 @@ func loadContract() (*openapi3.T, routers.Router, error) {
 		// by default; check the formats this document relies on too.
 		openapi3.DefineStringFormatValidator("email", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForEmail))
 		openapi3.DefineStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC4122))
-		openapi3.DefineStringFormatCallback("uri", func(s string) error {
+		openapi3.DefineStringFormatValidator("uri", openapi3.NewCallbackValidator(func(s string) error {
 			u, err := url.Parse(s)
 			if err != nil || !u.IsAbs() || u.Host == "" {
 				return fmt.Errorf("not an absolute URI: %q", s)
 			}
 			return nil
-		})
+		}))
 		loader := openapi3.NewLoader()
 		doc, err := loader.LoadFromFile(contractPath)
 		if err != nil {
