@@ -1,11 +1,14 @@
 package core_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -175,6 +178,54 @@ func TestACloseDelimitedRefusalEndingMidValueWasCut(t *testing.T) {
 			}
 			if tc.requests == 2 && e.Detail != "already pending" {
 				t.Errorf("detail %q, want the whole message", e.Detail)
+			}
+		})
+	}
+}
+
+// TestAGzipAnswerIsNotTakenForCloseDelimited: net/http decompresses a gzip
+// answer and drops its length, but gzip's trailer tells a cut stream: a whole
+// stream holding unfinished JSON is a final decoding error, asked once; a
+// stream cut in the middle is a cut, asked again.
+func TestAGzipAnswerIsNotTakenForCloseDelimited(t *testing.T) {
+	var zipped bytes.Buffer
+	zw := gzip.NewWriter(&zipped)
+	_, _ = zw.Write([]byte(`{"name":"x`)) // unfinished JSON, in a whole gzip stream
+	_ = zw.Close()
+	whole := zipped.Bytes()
+	for _, tc := range []struct {
+		name     string
+		first    []byte
+		requests int
+		wantErr  string
+	}{
+		{"whole stream, unfinished JSON", whole, 1, "decoding the answer"},
+		{"stream cut", whole[:len(whole)/2], 4, "cut short"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var requests atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				requests.Add(1)
+				conn, buf, err := w.(http.Hijacker).Hijack()
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				defer conn.Close()
+				_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: " +
+					strconv.Itoa(len(tc.first)) + "\r\n\r\n")
+				_, _ = buf.Write(tc.first)
+				_ = buf.Flush()
+			}))
+			defer srv.Close()
+			c := newTestCore(t, srv)
+			var out struct{ Name string }
+			_, err := c.Do(context.Background(), &core.Request{Method: "GET", Path: "thing/"}, &out, nil)
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("err = %v, want one containing %q", err, tc.wantErr)
+			}
+			if n := requests.Load(); n != int32(tc.requests) {
+				t.Errorf("%d requests, want %d", n, tc.requests)
 			}
 		})
 	}

@@ -123,9 +123,11 @@ func endedMidValue(resp *http.Response, body *answerReader, err error) bool {
 }
 
 // closeDelimited reports whether only the connection's close ends resp's body:
-// HTTP/1.x with neither Content-Length nor chunking.
+// HTTP/1.x with neither Content-Length nor chunking. A body net/http
+// decompressed has lost its length too, but gzip's own trailer tells a cut
+// stream, which then fails as a read error.
 func closeDelimited(resp *http.Response) bool {
-	return resp.ProtoMajor == 1 && resp.ContentLength < 0 && len(resp.TransferEncoding) == 0
+	return resp.ProtoMajor == 1 && resp.ContentLength < 0 && len(resp.TransferEncoding) == 0 && !resp.Uncompressed
 }
 
 // declaresJSON reports whether a header's Content-Type is JSON
