@@ -1,10 +1,10 @@
 package core
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 )
 
 // ErrResponseTooLarge is matched (errors.Is) by the error of a call whose
@@ -184,33 +184,15 @@ func space(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n'
 
 // FirstByte returns the first byte of r that is not JSON white space, and a
 // reader that still yields it, so that a decoder can choose a shape. The body
-// handed to a BodyDecoder is read ahead in place; another reader is wrapped in
-// a bufio.Reader.
+// handed to a BodyDecoder is read ahead in place; another reader is read
+// ahead the same way, through an answerReader without a bound.
 func FirstByte(r io.Reader) (byte, io.Reader, error) {
-	if a, ok := r.(*answerReader); ok {
-		b, err := a.peekFirst()
-		return b, a, err
-	}
-	br, ok := r.(*bufio.Reader)
+	a, ok := r.(*answerReader)
 	if !ok {
-		br = bufio.NewReader(r)
+		a = &answerReader{r: r, left: math.MaxInt64}
 	}
-	for {
-		b, err := br.ReadByte()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				err = io.ErrUnexpectedEOF
-			}
-			return 0, br, err
-		}
-		if space(b) {
-			continue
-		}
-		if err := br.UnreadByte(); err != nil {
-			return 0, br, err
-		}
-		return b, br, nil
-	}
+	b, err := a.peekFirst()
+	return b, a, err
 }
 
 // closeBody drains a little of an answer, so its connection can be reused, and

@@ -73,6 +73,28 @@ func TestFirstByteReadsAheadInPlace(t *testing.T) {
 	}
 }
 
+// TestFirstByteOfAnotherReader: a reader other than the SDK's answer is read
+// ahead the same way, and the reader returned yields the whole value.
+func TestFirstByteOfAnotherReader(t *testing.T) {
+	for how, r := range readers(strings.Repeat(" ", 40) + `[8,9]` + "\n") {
+		first, rest, err := FirstByte(r())
+		if err != nil || first != '[' {
+			t.Fatalf("%s: FirstByte = %q, %v", how, first, err)
+		}
+		var got []int
+		dec := json.NewDecoder(rest)
+		if err := dec.Decode(&got); err != nil || !slices.Equal(got, []int{8, 9}) {
+			t.Fatalf("%s: decoded %v, %v", how, got, err)
+		}
+		if err := End(dec, rest); err != nil {
+			t.Fatalf("%s: End: %v", how, err)
+		}
+	}
+	if _, _, err := FirstByte(strings.NewReader(" \n")); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("white space only: err = %v", err)
+	}
+}
+
 // TestFirstByteFailures: a body of white space only, a cut connection and a
 // body past the bound each fail, and the reader notes why.
 func TestFirstByteFailures(t *testing.T) {
