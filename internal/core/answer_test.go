@@ -206,16 +206,10 @@ func TestAGzipAnswerIsNotTakenForCloseDelimited(t *testing.T) {
 			var requests atomic.Int32
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 				requests.Add(1)
-				conn, buf, err := w.(http.Hijacker).Hijack()
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				defer conn.Close()
-				_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: " +
-					strconv.Itoa(len(tc.first)) + "\r\n\r\n")
-				_, _ = buf.Write(tc.first)
-				_ = buf.Flush()
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("Content-Encoding", "gzip")
+				w.Header().Set("Content-Length", strconv.Itoa(len(tc.first)))
+				_, _ = w.Write(tc.first)
 			}))
 			defer srv.Close()
 			c := newTestCore(t, srv)
