@@ -169,9 +169,13 @@ func New(method, path string, status int, header http.Header, body []byte) *Erro
 }
 
 // isProblem reports whether an answer is declared application/problem+json.
-func isProblem(h http.Header) bool {
+func isProblem(h http.Header) bool { return MediaType(h) == "application/problem+json" }
+
+// MediaType returns the media type of a header's Content-Type, lower case and
+// without parameters ("application/json" for "Application/JSON; charset=utf-8").
+func MediaType(h http.Header) string {
 	ct, _, _ := strings.Cut(h.Get("Content-Type"), ";")
-	return strings.EqualFold(strings.TrimSpace(ct), "application/problem+json")
+	return strings.ToLower(strings.TrimSpace(ct))
 }
 
 // parseProblem reads an RFC 9457 problem object: "detail" (or "title") into

@@ -167,3 +167,21 @@ func TestProblemJSON(t *testing.T) {
 		t.Errorf("plain JSON: fields %v", e.FieldErrors)
 	}
 }
+
+// TestMediaType: the Content-Type's media type, lower case, parameters and
+// spaces dropped; empty without a Content-Type.
+func TestMediaType(t *testing.T) {
+	for ct, want := range map[string]string{
+		"application/json":                          "application/json",
+		" Application/Problem+JSON ; charset=utf-8": "application/problem+json",
+		"text/html;charset=utf-8":                   "text/html",
+		"":                                          "",
+	} {
+		if got := MediaType(http.Header{"Content-Type": {ct}}); got != want {
+			t.Errorf("MediaType(%q) = %q, want %q", ct, got, want)
+		}
+	}
+	if got := MediaType(http.Header{}); got != "" {
+		t.Errorf("no Content-Type: %q", got)
+	}
+}

@@ -133,8 +133,7 @@ func closeDelimited(resp *http.Response) bool {
 // declaresJSON reports whether a header's Content-Type is JSON
 // (application/json, or a +json type such as application/problem+json).
 func declaresJSON(h http.Header) bool {
-	ct, _, _ := strings.Cut(h.Get("Content-Type"), ";")
-	ct = strings.ToLower(strings.TrimSpace(ct))
+	ct := apierror.MediaType(h)
 	return ct == "application/json" || strings.HasSuffix(ct, "+json")
 }
 
