@@ -313,10 +313,23 @@ func (a *attempt) stopAfterFunc(id uint64) bool {
 func (a *attempt) String() string { return "core.attemptDeadline" }
 
 // Read reads the answer's body, reporting a read cut by the attempt's
-// deadline as the attempt's *AttemptTimeoutError.
+// deadline as the attempt's *AttemptTimeoutError. An end of the body that
+// comes once the deadline has passed is reported so too: it may be the
+// server's answer to this side giving up (net/http finishes a chunked answer
+// cleanly when its handler returns on the cancelled request), not the
+// answer's own end. A complete JSON value needs no read after its last byte,
+// so a value the server finished in time still decodes.
 func (a *attempt) Read(p []byte) (int, error) {
 	n, err := a.body.Read(p)
-	if err != nil && err != io.EOF && a.parent.Err() == nil && a.timedOut() {
+	if err == nil {
+		return n, nil
+	}
+	select {
+	case <-a.done: // ended: timed out, cancelled, or finished
+	default:
+		return n, err
+	}
+	if a.parent.Err() == nil && a.timedOut() {
 		return n, a.cause
 	}
 	return n, err

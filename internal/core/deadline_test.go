@@ -7,7 +7,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -273,6 +276,65 @@ func TestTransportReportsTimeouts(t *testing.T) {
 		t.Errorf("a body cut by the deadline: %v", err)
 	}
 	resp.Body.Close()
+}
+
+// endsAfterDeadline is an answer's body that sends first, then ends cleanly
+// once the request's context is done: a server that finishes its answer when
+// the client gives up (net/http's server closes a chunked answer so).
+type endsAfterDeadline struct {
+	ctx   context.Context
+	first string
+	sent  bool
+}
+
+func (b *endsAfterDeadline) Read(p []byte) (int, error) {
+	if !b.sent {
+		b.sent = true
+		return copy(p, b.first), nil
+	}
+	<-b.ctx.Done()
+	return 0, io.EOF
+}
+
+func (*endsAfterDeadline) Close() error { return nil }
+
+// TestAnEndAfterTheDeadlineIsNotTheAnswers: an answer that stops halfway and
+// then ends cleanly only once the attempt's deadline has passed was cut by
+// the deadline, whatever its framing: the GET is asked again. A value the
+// server finished before the deadline stands, though its end came after it.
+func TestAnEndAfterTheDeadlineIsNotTheAnswers(t *testing.T) {
+	for _, tc := range []struct {
+		name, first string
+		requests    int32
+	}{
+		{"value unfinished", `{"name":"x`, 2},
+		{"value finished", `{"name":"x"}`, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var requests atomic.Int32
+			rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				var body io.ReadCloser = io.NopCloser(strings.NewReader(`{"name":"x"}`))
+				if requests.Add(1) == 1 {
+					body = &endsAfterDeadline{ctx: r.Context(), first: tc.first}
+				}
+				return &http.Response{StatusCode: 200, ProtoMajor: 1, ContentLength: -1, TransferEncoding: []string{"chunked"},
+					Header: http.Header{}, Body: body, Request: r}, nil
+			})
+			u, _ := url.Parse("http://api.test/api/")
+			c, err := New(Config{BaseURL: u, HTTPClient: &http.Client{Transport: rt}, AttemptTimeout: 50 * time.Millisecond,
+				Retry: RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: time.Millisecond}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out struct{ Name string }
+			if _, err := c.Do(context.Background(), &Request{Method: "GET", Path: "thing/"}, &out, nil); err != nil || out.Name != "x" {
+				t.Fatalf("out = %+v, err = %v", out, err)
+			}
+			if n := requests.Load(); n != tc.requests {
+				t.Errorf("%d requests, want %d", n, tc.requests)
+			}
+		})
+	}
 }
 
 // roundTripFunc is a RoundTripper made of a function.
