@@ -246,20 +246,7 @@ func benchPair(b *testing.B, path string, raw func(context.Context, *rawClient) 
 			},
 			func() error { return sdk(client) },
 		}
-		var spent [3]time.Duration
-		i := 0
-		for b.Loop() {
-			i++
-			for turn := range turns {
-				k := (i + turn) % len(turns) // each client goes first, second and third in turn
-				start := time.Now()
-				err := turns[k]()
-				spent[k] += time.Since(start)
-				if err != nil {
-					b.Fatal(err)
-				}
-			}
-		}
+		spent := interleave(b, turns)
 		tRaw, tBounded, tSDK := spent[0], spent[1], spent[2]
 		b.ReportMetric(float64(tRaw.Nanoseconds())/float64(b.N), "raw-ns/call")
 		b.ReportMetric(float64(tSDK.Nanoseconds())/float64(b.N), "sdk-ns/call")
@@ -267,6 +254,65 @@ func benchPair(b *testing.B, path string, raw func(context.Context, *rawClient) 
 		b.ReportMetric(float64(tBounded)/float64(tRaw), "bounded/raw")
 		b.ReportMetric(float64(tSDK)/float64(tBounded), "sdk/bounded")
 	})
+}
+
+// interleave calls each of turns once per iteration, the first turn of each
+// iteration going first, second, third... in rotation, and returns the time
+// each turn spent in all.
+func interleave(b *testing.B, turns []func() error) []time.Duration {
+	spent := make([]time.Duration, len(turns))
+	i := 0
+	for b.Loop() {
+		i++
+		for turn := range turns {
+			k := (i + turn) % len(turns)
+			start := time.Now()
+			err := turns[k]()
+			spent[k] += time.Since(start)
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	return spent
+}
+
+// BenchmarkBounding measures what bounding a request costs net/http itself,
+// with no SDK code: four hand-written clients take turns as in
+// BenchmarkGet/interleaved, one plain, one giving each request a context
+// that can be cancelled (context.WithCancel), one a context with a deadline
+// (context.WithTimeout, as the SDK bounds each attempt), and one running a
+// timer beside the request without giving it a context. Each ratio is
+// against the plain client.
+func BenchmarkBounding(b *testing.B) {
+	ctx := context.Background()
+	s := newBenchServer(b)
+	get := func(ctx context.Context, rc *rawClient) error {
+		var c countries.Country
+		return rc.get(ctx, "accounts/countries/NL", &c)
+	}
+	plain, cancellable, deadline, timer := newRawClient(s), newRawClient(s), newRawClient(s), newRawClient(s)
+	spent := interleave(b, []func() error{
+		func() error { return get(ctx, plain) },
+		func() error {
+			cctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			return get(cctx, cancellable)
+		},
+		func() error {
+			dctx, cancel := context.WithTimeout(ctx, accounts.DefaultAttemptTimeout)
+			defer cancel()
+			return get(dctx, deadline)
+		},
+		func() error {
+			t := time.AfterFunc(accounts.DefaultAttemptTimeout, func() {})
+			defer t.Stop()
+			return get(ctx, timer)
+		},
+	})
+	b.ReportMetric(float64(spent[1])/float64(spent[0]), "cancellable/plain")
+	b.ReportMetric(float64(spent[2])/float64(spent[0]), "deadline/plain")
+	b.ReportMetric(float64(spent[3])/float64(spent[0]), "timer/plain")
 }
 
 // wireClient sends one fixed HTTP/1.1 request over a kept-alive connection and
