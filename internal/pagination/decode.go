@@ -58,10 +58,10 @@ func (p *decodedPage[T]) DecodeBody(r io.Reader) error {
 	}
 	if p.itemsKey == "" || p.itemsKey == "results" {
 		var env struct {
-			Count    *int    `json:"count"`
-			Next     *string `json:"next"`
-			Previous *string `json:"previous"`
-			Results  *[]T    `json:"results"`
+			Count    keyed[int]    `json:"count"`
+			Next     keyed[string] `json:"next"`
+			Previous keyed[string] `json:"previous"`
+			Results  *[]T          `json:"results"`
 		}
 		env.Results = &p.Results
 		if err := dec.Decode(&env); err != nil {
@@ -73,8 +73,10 @@ func (p *decodedPage[T]) DecodeBody(r io.Reader) error {
 		if env.Results == nil || p.Results == nil {
 			return errors.New(`the list answer has no "results"`)
 		}
-		p.Count, p.Next, p.Previous = env.Count, deref(env.Next), deref(env.Previous)
-		p.envelope = env.Count != nil || env.Next != nil || env.Previous != nil
+		p.Count, p.Next, p.Previous = env.Count.v, deref(env.Next.v), deref(env.Previous.v)
+		// A link that is null still says the list is paginated: the last
+		// page of a paginator that counts nothing has only "next": null.
+		p.envelope = env.Count.present || env.Next.present || env.Previous.present
 		return nil
 	}
 	var obj map[string]json.RawMessage
@@ -111,6 +113,23 @@ func (p *decodedPage[T]) DecodeBody(r io.Reader) error {
 		p.envelope = true
 	}
 	return nil
+}
+
+// keyed is an envelope's count or link: its value, nil when null, and
+// whether its key was in the answer at all.
+type keyed[T any] struct {
+	v       *T
+	present bool
+}
+
+// UnmarshalJSON notes the key and decodes its value; encoding/json calls it
+// for null too.
+func (k *keyed[T]) UnmarshalJSON(b []byte) error {
+	k.present = true
+	if string(b) == "null" {
+		return nil
+	}
+	return json.Unmarshal(b, &k.v)
 }
 
 func deref(s *string) string {

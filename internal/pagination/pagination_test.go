@@ -706,3 +706,74 @@ func TestFetchedAheadLastPageLinkIsChecked(t *testing.T) {
 		t.Errorf("%d items yielded before the error, want 90 (the last page is refused whole)", len(ids))
 	}
 }
+
+// linksOnlyServer answers limit/offset pages of total items carrying only
+// the links lastPage renders: a paginator that counts nothing (to spare the
+// database its COUNT) or a server whose last page differs from the others.
+func linksOnlyServer(mt *httpmock.MockTransport, path string, total int, page func(next string, results string) string) {
+	mt.RegisterResponder("GET", base+path, func(req *http.Request) (*http.Response, error) {
+		q := req.URL.Query()
+		size, _ := strconv.Atoi(q.Get("limit"))
+		size = min(max(size, 1), 3) // the server's cap
+		from, _ := strconv.Atoi(q.Get("offset"))
+		to := min(from+size, total)
+		next := ""
+		if to < total {
+			q.Set("offset", strconv.Itoa(to))
+			q.Set("limit", strconv.Itoa(size))
+			next = base + path + "?" + q.Encode()
+		}
+		return httpmock.NewStringResponse(200, page(next, items(from, to))), nil
+	})
+}
+
+func TestAllWalksAPaginatorThatCountsNothing(t *testing.T) {
+	link := func(next string) string {
+		if next == "" {
+			return "null"
+		}
+		return strconv.Quote(next)
+	}
+	for name, page := range map[string]func(next, results string) string{
+		"next only": func(next, results string) string {
+			return `{"next":` + link(next) + `,"results":` + results + `}`
+		},
+		"null count and previous at the end": func(next, results string) string {
+			if next == "" {
+				return `{"count":null,"next":null,"previous":null,"results":` + results + `}`
+			}
+			return `{"next":` + link(next) + `,"previous":null,"results":` + results + `}`
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, mt := newCore(t)
+			linksOnlyServer(mt, "things", 14, page)
+			ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things"}))
+			if err != nil {
+				t.Fatalf("after %v: %v", ids, err)
+			}
+			checkIDs(t, ids, 14)
+			if n := mt.GetTotalCallCount(); n != 5 {
+				t.Errorf("%d requests, want 5 (one per page of 3)", n)
+			}
+		})
+	}
+}
+
+func TestAllStopsWhenLinksVanishMidWalk(t *testing.T) {
+	c, mt := newCore(t)
+	linksOnlyServer(mt, "things", 14, func(next, results string) string {
+		if strings.Contains(next, "offset=6") {
+			return `{"results":` + results + `}` // the second page: no links at all
+		}
+		return `{"next":` + strconv.Quote(next) + `,"results":` + results + `}`
+	})
+	ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things"}))
+	if err == nil || !strings.Contains(err.Error(), "page 2 has no count or links after pages that had them") {
+		t.Fatalf("err = %v", err)
+	}
+	checkIDs(t, ids, 6) // both pages' items, none twice
+	if n := mt.GetTotalCallCount(); n != 2 {
+		t.Errorf("%d requests, want 2", n)
+	}
+}

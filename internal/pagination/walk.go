@@ -119,7 +119,8 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 	}
 
 	ahead := requestconfig.Apply(w.spec.Options).Ahead(DefaultPrefetch)
-	firstQuery := q // later pages' queries are copies
+	firstQuery := q   // later pages' queries are copies
+	followed := false // a next link was followed: the list is paginated by links
 	req := &core.Request{Method: "GET", Path: w.spec.Path, Query: q}
 	if first, err := w.spec.Client.URL(req); err == nil {
 		w.seen[linkKey(first)] = true // a next link back to the first page is a loop
@@ -164,7 +165,13 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 				return nextErr
 			}
 			req = &core.Request{Method: "GET", URL: next}
+			followed = true
 			continue
+		}
+		if followed {
+			// Offsets counted from here would start again at the first
+			// page: the position so far is in the links the server sent.
+			return fmt.Errorf("accounts: %s: page %d has no count or links after pages that had them; stopped rather than guess whether the list goes on", w.spec.Path, w.pages)
 		}
 
 		// A bare array (or an object without links): only the pages' lengths
