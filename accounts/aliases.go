@@ -109,14 +109,16 @@ var ErrResponseTooLarge = core.ErrResponseTooLarge
 // RecoveryError is a create whose answer was lost after its request may have
 // reached the server, and whose outcome the SDK could not establish: the
 // lookup by the object's natural key failed, or found an object with the same
-// key and other values. Lookup names the lookup (never a value); errors.As
-// reaches the create's failure (Err, which matches ErrMayHaveActed) and the
-// lookup's (LookupErr). See "Lost answers" in the README. Its fields:
+// key and other values; or, for Invitations.Send (which has no lookup: only
+// the server's "already pending" refusal of a second send proves the first),
+// the second send failed otherwise. Lookup names the lookup (never a value);
+// errors.As reaches the create's failure (Err, which matches ErrMayHaveActed)
+// and the lookup's (LookupErr). See "Lost answers" in the README. Its fields:
 //
 //   - Lookup string: how the SDK looked for the object, such as "GET
 //     accounts/users/ (search by email)"; never a value.
 //   - Err error: the create's failure; the server may have acted.
-//   - LookupErr error: why the lookup could not tell.
+//   - LookupErr error: why the lookup, or the second send, could not tell.
 type RecoveryError = core.RecoveryError
 
 // NonFieldErrors is the key of Error.FieldErrors holding errors that belong to

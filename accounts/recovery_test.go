@@ -300,3 +300,42 @@ func TestRecoveryARefusedResendOfSomethingElseIsTheRefusal(t *testing.T) {
 		t.Fatalf("err = %v, want the refusal", err)
 	}
 }
+
+// TestRecoverySendRefusedInOtherWordsIsUnsettled: a workspace invitation
+// has no lookup; after a lost answer, only the server's "already pending"
+// refusal of the second send proves the first arrived. Any other failure of
+// the second send (a refusal in words the SDK does not know, as a server
+// speaking another language gives, or a 403) proves nothing either way: the
+// error must still say that the server may have acted, and hold both
+// answers.
+func TestRecoverySendRefusedInOtherWordsIsUnsettled(t *testing.T) {
+	const invitationsURL = "https://api.test/api/accounts/invitations/"
+	for name, second := range map[string]struct {
+		status int
+		body   string
+	}{
+		"refusal in Dutch": {400, `{"email":["Er is al een uitnodiging voor dit e-mailadres."]}`},
+		"forbidden":        {403, `{"detail":"You do not have permission to perform this action."}`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, mt := newMockClient(t)
+			mt.RegisterResponder("POST", invitationsURL, sequence(answer(502, ``),
+				answer(second.status, second.body, "Content-Type", "application/json")))
+			_, err := c.Invitations.Send(context.Background(), &invitations.SendRequest{Email: "a@example.com", AuthGroup: 1})
+			var rec *accounts.RecoveryError
+			if !errors.As(err, &rec) || !errors.Is(err, accounts.ErrMayHaveActed) || errors.Is(err, invitations.ErrAlreadyPending) {
+				t.Fatalf("err = %v; want a RecoveryError that matches ErrMayHaveActed", err)
+			}
+			var first, again *accounts.Error
+			if !errors.As(rec.Err, &first) || first.StatusCode != 502 || !errors.As(rec.LookupErr, &again) || again.StatusCode != second.status {
+				t.Fatalf("err = %v; want the 502 and the %d", err, second.status)
+			}
+			if !strings.Contains(err.Error(), "POST accounts/invitations/ again") {
+				t.Errorf("err = %q; want it to name the sending again", err)
+			}
+			if n := mt.GetCallCountInfo()["POST "+invitationsURL]; n != 2 {
+				t.Errorf("%d sends, want 2", n)
+			}
+		})
+	}
+}

@@ -267,8 +267,11 @@ func init() {
 // proxy's 502 or 504, a connection cut), Send sends it again: the server
 // refuses a second invitation to the same address as already pending, which
 // proves the first one arrived, and Send then returns the invitation with
-// Recovered set and no ID (the API gave none). accounts.WithoutRecovery
-// turns this off.
+// Recovered set and no ID (the API gave none). Any other answer to sending
+// again (a refusal in words the SDK does not know, say in the server's
+// language, or a 403) does not tell whether the first one arrived: the error
+// is then an *accounts.RecoveryError, which matches accounts.ErrMayHaveActed
+// and holds both failures. accounts.WithoutRecovery turns this off.
 //
 // An address that is already a member of the workspace, or already has a
 // pending invitation, is refused by the server; errors.Is matches that
@@ -279,7 +282,8 @@ func (s *Service) Send(ctx context.Context, req *SendRequest, reqOpts ...Request
 		return nil, err
 	}
 	inv, recovered, err := once.Run(ctx, s.c, reqOpts, once.Create[EmailInvitation]{
-		What: "email invitation",
+		What:   "email invitation",
+		Lookup: "POST " + endpoints.Invitations + " again (the server refuses an address already invited as pending)",
 		Send: func(ctx context.Context, opts []RequestOption) (*EmailInvitation, error) {
 			inv, err := core.Call[EmailInvitation](ctx, s.c, "POST", endpoints.Invitations, req, opts)
 			return inv, recognise(err, "email")

@@ -38,7 +38,9 @@
 // after the server acted, a connection cut) is neither sent twice nor
 // reported failed: the SDK sends it again, the server's "already pending"
 // refusal proves the first arrived, and the row says "invited (answer lost;
-// pending on the server)" without an id, which the server never gave.
+// pending on the server)" without an id, which the server never gave. When
+// sending again is answered otherwise (a refusal in another language), the
+// row fails as "may have been sent"; running again is safe.
 //
 // A bad row (wrong number of columns, invalid email, auth_group that is not an
 // integer, malformed CSV, any other refusal by the server) does not stop the
@@ -384,6 +386,13 @@ func printable(s string) string {
 // describe renders why a row failed: the fields the SDK refused, or the
 // server's detail and field errors, or the error itself.
 func describe(err error) string {
+	var rec *accounts.RecoveryError
+	if errors.As(err, &rec) {
+		// The first answer was lost and sending again did not tell: the
+		// invitation may be pending. Running again is safe: the server
+		// refuses a second invitation to the same address.
+		return "may have been sent (its answer was lost, and sending again was answered: " + describe(rec.LookupErr) + ")"
+	}
 	var apiErr *accounts.Error
 	if errors.As(err, &apiErr) {
 		var parts []string

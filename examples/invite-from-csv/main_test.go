@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/coolset-go/sdk/accounts"
@@ -397,5 +398,33 @@ func TestInviteQuotesUnprintableServerText(t *testing.T) {
 	}
 	checkLines(t, out.String(), []string{
 		`row 1  ana@example\.com  failed  "refused by the server \(400\): email: \\x1b\[2Jnope\\nrow 9  x@example\.com  invited  0b7c"`,
+	})
+}
+
+// TestInviteLostAnswerThenAnUnknownRefusal: the first answer is lost (a
+// proxy's 502) and the server refuses the second send in words the SDK does
+// not know (its language is Dutch): the row fails as "may have been sent",
+// not as a plain refusal of the input.
+func TestInviteLostAnswerThenAnUnknownRefusal(t *testing.T) {
+	var sends atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if sends.Add(1) == 1 {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(`{"email":["Er is al een uitnodiging voor dit e-mailadres."]}`))
+	}))
+	defer srv.Close()
+	t.Setenv(accounts.EnvAPIKey, "test-key")
+	t.Setenv(accounts.EnvBaseURL, srv.URL+"/api/")
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), nil, strings.NewReader("ana@example.com,3\n"), &out, &errOut)
+	if err == nil || err.Error() != "1 of 1 rows failed (rows 1)" || sends.Load() != 2 {
+		t.Errorf("err = %v after %d sends", err, sends.Load())
+	}
+	checkLines(t, out.String(), []string{
+		`row 1  ana@example\.com  failed  may have been sent \(its answer was lost, and sending again was answered: refused by the server \(400\): email: Er is al een uitnodiging voor dit e-mailadres\.\)`,
 	})
 }

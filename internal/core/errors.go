@@ -54,15 +54,18 @@ func MayHaveActed(err error) bool { return errors.Is(err, apierror.ErrMayHaveAct
 // RecoveryError is a create whose answer was lost (its error says the server
 // may have acted) and whose outcome the SDK could not establish: the lookup
 // by the object's natural key failed, or found an object with the same key
-// that differs from what was sent. errors.As reaches both failures: the
-// create's (Err) and the lookup's (LookupErr).
+// that differs from what was sent; or, for a create that has no lookup and
+// is proven only by the server refusing it again as existing
+// (Invitations.Send), sending it again failed otherwise. errors.As reaches
+// both failures: the create's (Err) and the lookup's or second send's
+// (LookupErr).
 type RecoveryError struct {
 	// Lookup names how the SDK looked for the object, such as "GET
 	// accounts/users/ (search by email)"; it never quotes a value.
 	Lookup string
 	// Err is the create's failure: the server may have acted.
 	Err error
-	// LookupErr is why the lookup could not tell.
+	// LookupErr is why the lookup (or the second send) could not tell.
 	LookupErr error
 }
 

@@ -86,8 +86,11 @@ type Create[T any] struct {
 	Same func(*T) bool
 	// Refused, for a create without a lookup, reports whether an error of a
 	// send after the first is the server's proof that the object exists, and
-	// returns the result to give the caller. With neither Find nor Refused,
-	// the create cannot be recovered and is never sent twice.
+	// returns the result to give the caller; any other failure that does not
+	// itself say the server may have acted leaves the outcome unknown, a
+	// *core.RecoveryError whose Lookup names the sending again. With neither
+	// Find nor Refused, the create cannot be recovered and is never sent
+	// twice.
 	Refused func(err error) (*T, bool)
 }
 
@@ -153,6 +156,10 @@ func Run[T any](ctx context.Context, c *core.Client, opts []requestconfig.Option
 	}
 
 	budget := c.RetryBudget(opts)
+	// unsettled is the failure of a send that may have acted, while no
+	// lookup has settled whether it did (a create without one is settled
+	// only by Refused).
+	var unsettled error
 	for sends := 1; ; sends++ {
 		v, err = cr.Send(ctx, send)
 		if err == nil {
@@ -164,6 +171,12 @@ func Run[T any](ctx context.Context, c *core.Client, opts []requestconfig.Option
 					slog.String("object", cr.What), slog.Int("sends", sends), slog.String("proof", "refused as existing"))
 				return v, true, nil
 			}
+		}
+		if unsettled != nil && !core.MayHaveActed(err) {
+			// An earlier send may have acted, and this one's failure (a
+			// refusal in other words than Refused knows, a 403, the end of
+			// the context) says neither that it did nor that it did not.
+			return nil, false, &core.RecoveryError{Lookup: cr.Lookup, Err: unsettled, LookupErr: err}
 		}
 		if sends > 1 && cr.Find != nil && refused(err) && ctx.Err() == nil {
 			// A send after a lost answer was refused (say, "slug already
@@ -186,6 +199,8 @@ func Run[T any](ctx context.Context, c *core.Client, opts []requestconfig.Option
 			if found != nil {
 				return found, true, nil
 			}
+		} else {
+			unsettled = err
 		}
 		if sends > budget {
 			return nil, false, err
