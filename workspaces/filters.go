@@ -379,11 +379,13 @@ func Search(term string) Filter { return func(o *ListOptions) { one(o, "search",
 // Lookup sets any other "field__lookup" parameter by name, such as
 // Lookup("created_at__gte", "2024-01-01"). A django-filter filter reads one
 // value per parameter, so the same name with a different value is refused, as
-// is a name that repeats a field of ListOptions.
+// is a name that repeats a field of ListOptions. An empty value adds no
+// condition, as with every filter (django-filter ignores an empty one too).
 func Lookup(name, value string) Filter {
 	return func(o *ListOptions) {
 		have := o.Lookups[name]
 		switch {
+		case value == "":
 		case len(have) == 0:
 			if o.Lookups == nil {
 				o.Lookups = url.Values{}

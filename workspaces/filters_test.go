@@ -39,7 +39,8 @@ func TestWorkspaceFiltersCombineOrAreRefused(t *testing.T) {
 		}, url.Values{"type__exclude": {"test"}, "search": {"harbor"}, "created_at__gte": {"2024-01-01"}, "ordering": {"name"}}, ""},
 		{"an empty value adds nothing", []workspaces.Filter{
 			workspaces.Name.IContains("green"), workspaces.Name.IContains(""), ws.In(workspaces.TypeDemo), ws.In(),
-		}, url.Values{"name__icontains": {"green"}, "type__in": {"demo"}}, ""},
+			workspaces.Lookup("created_at__gte", "2024-01-01"), workspaces.Lookup("created_at__gte", ""), workspaces.Lookup("updated_at__lte", ""),
+		}, url.Values{"name__icontains": {"green"}, "type__in": {"demo"}, "created_at__gte": {"2024-01-01"}}, ""},
 
 		{"two excluded types", []workspaces.Filter{ws.Exclude(workspaces.TypeTest), ws.Exclude(workspaces.TypeDemo)}, nil, "type__exclude"},
 		{"In lists sharing nothing", []workspaces.Filter{ws.In(workspaces.TypeTest), ws.In(workspaces.TypeDemo)}, nil, "type__in"},

@@ -147,10 +147,11 @@ func (w *walker[T]) fetchAhead(parent context.Context, yield func(*T, error) boo
 
 	for k := 0; k < total; k++ {
 		// k pages consumed: at most 2k+1 requests sent (2 while the first
-		// page is read), and at most most of them in flight.
+		// page is read), and at most most of them in flight, the page the
+		// loop waits for or reads included (pages k to allowed-1).
 		allowed := min(2*k+1, k+most)
 		if k == 0 {
-			allowed = min(2, 1+most)
+			allowed = min(2, most)
 		}
 		for launched < min(total, allowed) {
 			launch()

@@ -509,3 +509,34 @@ func TestAheadRampsUp(t *testing.T) {
 		}
 	}
 }
+
+// TestAheadWindowCountsThePageBeingRead: WithPrefetch(n) counts the page the
+// loop is reading, from the first page on: with n of 1 no page is asked for
+// before the loop wants it, and n of 2 asks for one page ahead.
+func TestAheadWindowCountsThePageBeingRead(t *testing.T) {
+	for _, style := range styles {
+		for n, want := range map[int]int64{1: 1, 2: 2, 3: 2} {
+			l := newLiveList(t, style, 100)
+			c, fc := l.client()
+			for _, err := range pagination.All[item](context.Background(), l.spec(c, ptr(10), prefetch(n))) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				break // while the first page is read
+			}
+			if got := fc.in.Load(); got != want {
+				t.Errorf("%s, prefetch %d: %d requests while the first page was read, want %d", styleName(style), n, got, want)
+			}
+			if n == 1 {
+				ids, err := collect(t, pagination.All[item](context.Background(), l.spec(c, ptr(10), prefetch(1))))
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkIDs(t, ids, 100)
+				if m := fc.most.Load(); m != 1 {
+					t.Errorf("%s, prefetch 1: %d requests at once, want 1", styleName(style), m)
+				}
+			}
+		}
+	}
+}
