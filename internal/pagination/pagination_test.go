@@ -322,14 +322,16 @@ func TestAllItemsKeyObject(t *testing.T) {
 
 func TestAllRefusesForeignNext(t *testing.T) {
 	for name, next := range map[string]string{
-		"other host":      "https://evil.test/api/things?offset=10",
-		"other scheme":    "http://api.test/api/things?offset=10",
-		"other base path": "https://api.test/other/things?offset=10",
-		"user info":       "https://user@api.test/api/things?offset=10",
-		"relative escape": "https://api.test/apix/things?offset=10",
-		"dot segments":    "https://api.test/api/../admin/things?offset=10",
-		"escaped dots":    "https://api.test/api/%2e%2e/admin/things?offset=10",
-		"escaped slash":   "https://api.test/api/things/..%2F..%2Fadmin?offset=10",
+		"other host":       "https://evil.test/api/things?offset=10",
+		"other scheme":     "ftp://api.test/api/things?offset=10",
+		"http, other port": "http://api.test:8000/api/things?offset=10",
+		"no scheme":        "//evil.test/api/things?offset=10",
+		"other base path":  "https://api.test/other/things?offset=10",
+		"user info":        "https://user@api.test/api/things?offset=10",
+		"relative escape":  "https://api.test/apix/things?offset=10",
+		"dot segments":     "https://api.test/api/../admin/things?offset=10",
+		"escaped dots":     "https://api.test/api/%2e%2e/admin/things?offset=10",
+		"escaped slash":    "https://api.test/api/things/..%2F..%2Fadmin?offset=10",
 	} {
 		t.Run(name, func(t *testing.T) {
 			c, mt := newCore(t)
@@ -775,5 +777,40 @@ func TestAllStopsWhenLinksVanishMidWalk(t *testing.T) {
 	checkIDs(t, ids, 6) // both pages' items, none twice
 	if n := mt.GetTotalCallCount(); n != 2 {
 		t.Errorf("%d requests, want 2", n)
+	}
+}
+
+// TestAllFollowsRelativeAndPlainHTTPLinksOnTheBase: a relative next link is
+// read against the page that carried it, and an http:// link on the client's
+// https host and base path (Django behind a proxy that ends TLS) is asked
+// over https; both lead to the client's own base, so the walk goes on, with
+// or without fetching ahead. Nothing is sent over http (the mock answers
+// only https).
+func TestAllFollowsRelativeAndPlainHTTPLinksOnTheBase(t *testing.T) {
+	for name, next := range map[string]string{
+		"plain http":    "http://api.test/api/things?limit=10&offset=10",
+		"absolute path": "/api/things?limit=10&offset=10",
+		"query only":    "?limit=10&offset=10",
+		"relative path": "things?limit=10&offset=10",
+	} {
+		for _, ahead := range []int{-1, 10} { // -1: no fetching ahead, links followed
+			t.Run(fmt.Sprintf("%s, prefetch %d", name, ahead), func(t *testing.T) {
+				c, mt := newCore(t)
+				mt.RegisterResponder("GET", base+"things", func(r *http.Request) (*http.Response, error) {
+					if r.URL.Query().Get("offset") == "10" {
+						return httpmock.NewStringResponse(200, `{"count":20,"next":null,"previous":null,"results":`+items(10, 20)+`}`), nil
+					}
+					return httpmock.NewStringResponse(200, `{"count":20,"next":`+strconv.Quote(next)+`,"previous":null,"results":`+items(0, 10)+`}`), nil
+				})
+				ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Size: ptr(10), Options: []requestconfig.Option{prefetch(ahead)}}))
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkIDs(t, ids, 20)
+				if n := mt.GetTotalCallCount(); n != 2 {
+					t.Errorf("%d requests, want 2", n)
+				}
+			})
+		}
 	}
 }

@@ -52,15 +52,15 @@ func (w *walker[T]) account(p *decodedPage[T]) error {
 }
 
 // nextOf checks the next link of an envelope page that has one, and returns
-// it parsed.
-func (w *walker[T]) nextOf(p *decodedPage[T]) (*url.URL, error) {
+// it parsed; req is the request that brought the page.
+func (w *walker[T]) nextOf(p *decodedPage[T], req *core.Request) (*url.URL, error) {
 	if p.Count == nil && w.pages >= maxPagesWithoutCount {
 		return nil, fmt.Errorf("accounts: %s: stopped after %d pages", w.spec.Path, w.pages)
 	}
 	if p.Count != nil && w.fetched >= *p.Count {
 		return nil, fmt.Errorf("accounts: %s: the server links to another page after all %d items it counted", w.spec.Path, *p.Count)
 	}
-	next, err := w.checkNext(p.Next)
+	next, err := w.checkNext(p.Next, req)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +150,7 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 		var next *url.URL
 		var nextErr error
 		if p.envelope && p.Next != "" {
-			next, nextErr = w.nextOf(p)
+			next, nextErr = w.nextOf(p, req)
 			if nextErr == nil && ahead > 0 && w.pages == 1 {
 				if pl := newPlan(w.spec.Style, q, pos, p.Count, len(p.Results), next); pl != nil {
 					return w.fetchAhead(ctx, yield, pl, p, ahead)
@@ -239,8 +239,13 @@ func countText(c *int) string {
 }
 
 // checkNext parses a next link and refuses one that leaves the client's base
-// URL (the token would go with it) or that was already followed (a loop).
-func (w *walker[T]) checkNext(raw string) (*url.URL, error) {
+// URL (the token would go with it) or that was already followed (a loop). A
+// relative link is read against the URL of the page that carried it (req's).
+// A link with http:// on the client's https host and base path is asked over
+// https: a server behind a proxy that ends TLS writes its links so unless
+// told otherwise (Django's SECURE_PROXY_SSL_HEADER), and the credentials
+// already go to that host over https.
+func (w *walker[T]) checkNext(raw string, req *core.Request) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		var ue *url.Error
@@ -248,6 +253,20 @@ func (w *walker[T]) checkNext(raw string) (*url.URL, error) {
 			err = ue.Err // its URL is the link itself, query string and all
 		}
 		return nil, fmt.Errorf("accounts: %s: unreadable next link: %w", w.spec.Path, err)
+	}
+	if !u.IsAbs() && u.Host == "" {
+		page, err := w.spec.Client.URL(req)
+		if err != nil {
+			return nil, err
+		}
+		u = page.ResolveReference(u)
+	}
+	if strings.EqualFold(u.Scheme, "http") {
+		secure := *u
+		secure.Scheme = "https"
+		if w.spec.Client.SameBase(&secure) {
+			u = &secure
+		}
 	}
 	if !w.spec.Client.SameBase(u) {
 		return nil, fmt.Errorf("accounts: %s: %w", w.spec.Path, &core.RedirectError{Location: redactLink(u), Reason: core.ReasonForeign, NextLink: true})
