@@ -127,7 +127,10 @@ const NonFieldErrors = apierror.NonFieldErrors
 
 // Sentinels for errors.Is.
 var (
-	// ErrUnauthorized matches a 401 answer.
+	// ErrUnauthorized matches a 401 answer, and a 403 that refuses the
+	// credentials in Django REST framework's words or codes (DRF answers 403
+	// when its first authentication class, such as SessionAuthentication,
+	// sends no challenge); such a 403 matches ErrForbidden too.
 	ErrUnauthorized = apierror.ErrUnauthorized
 	// ErrForbidden matches a 403 answer.
 	ErrForbidden = apierror.ErrForbidden

@@ -295,6 +295,21 @@ func TestE2EServerErrors(t *testing.T) {
 		t.Errorf("error = %v", err)
 	}
 
+	// Django REST framework with SessionAuthentication first refuses a bad
+	// token with 403: it still matches ErrUnauthorized, as well as
+	// ErrForbidden, while a 403 for a missing permission matches
+	// ErrForbidden alone.
+	c, _ = newServerClient(t, "not-a-token", accountstest.WithSessionAuthenticationFirst())
+	_, err = c.UserConfig.Get(context.Background())
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 403 || !errors.Is(err, accounts.ErrUnauthorized) || !errors.Is(err, accounts.ErrForbidden) {
+		t.Errorf("bad token, session authentication first: %v; want a 403 matching ErrUnauthorized and ErrForbidden", err)
+	}
+	c, _ = newServerClient(t, accountstest.MemberToken, accountstest.WithSessionAuthenticationFirst())
+	_, err = c.Users.List(context.Background(), nil)
+	if !errors.Is(err, accounts.ErrForbidden) || errors.Is(err, accounts.ErrUnauthorized) {
+		t.Errorf("member listing users: %v; want a 403 matching ErrForbidden alone", err)
+	}
+
 	// The escape hatch cannot smuggle a value past a typed field's checks: an
 	// unknown type is refused before sending, whichever way it is given. (The
 	// server's own refusal is tested in accountstest with raw requests.)

@@ -20,7 +20,9 @@
 //
 // Each user's active workspace is initially their first. A missing header
 // answers 401 "Authentication credentials were not provided.", an unknown
-// token 401 "Invalid token.".
+// token 401 "Invalid token."; with WithSessionAuthenticationFirst both are
+// 403, as Django REST framework answers when SessionAuthentication is its
+// first authentication class.
 //
 // # Data
 //

@@ -59,6 +59,8 @@ type config struct {
 	faults     *Faults
 
 	invitationRoles []string // at least one
+
+	sessionAuthFirst bool // credentials refused with 403, no challenge
 }
 
 // WithSeed sets the seed the data is generated from; the same seed gives the
@@ -85,6 +87,15 @@ func WithPageSize(n int) Option { return func(c *config) { c.pageSize = max(n, 1
 // arrays alike. The default is DefaultMaxPageSize; n <= 0 removes the cap, as
 // max_limit = None does.
 func WithMaxPageSize(n int) Option { return func(c *config) { c.maxPage = max(n, 0) } }
+
+// WithSessionAuthenticationFirst makes the server refuse missing or unknown
+// credentials with 403 Forbidden and no WWW-Authenticate header, in the same
+// words, as Django REST framework does when the first of its authentication
+// classes sends no challenge: SessionAuthentication, first in DRF's default
+// settings. Without it the server answers 401 with a Bearer challenge.
+func WithSessionAuthenticationFirst() Option {
+	return func(c *config) { c.sessionAuthFirst = true }
+}
 
 // Server is a running in-memory Accounts API. It is safe for concurrent use.
 type Server struct {
@@ -380,28 +391,35 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusMethodNotAllowed, detail(`Method "`+r.Method+`" not allowed.`))
 }
 
-// authenticate finds the request's user, or answers 401 and returns nil.
+// authenticate finds the request's user, or refuses the credentials (see
+// unauthorized) and returns nil.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) *user {
 	h := r.Header.Get("Authorization")
 	if h == "" {
-		unauthorized(w, "Authentication credentials were not provided.")
+		s.unauthorized(w, "Authentication credentials were not provided.")
 		return nil
 	}
 	scheme, token, _ := strings.Cut(h, " ")
 	if !strings.EqualFold(scheme, "Bearer") && !strings.EqualFold(scheme, "Token") {
-		unauthorized(w, "Authentication credentials were not provided.")
+		s.unauthorized(w, "Authentication credentials were not provided.")
 		return nil
 	}
 	var u *user
 	s.withLock(func() { u = s.users[strings.TrimSpace(token)] })
 	if u == nil {
-		unauthorized(w, "Invalid token.")
+		s.unauthorized(w, "Invalid token.")
 		return nil
 	}
 	return u
 }
 
-func unauthorized(w http.ResponseWriter, msg string) {
+// unauthorized refuses the request's credentials with msg: 401 with a
+// challenge, or 403 without one (WithSessionAuthenticationFirst).
+func (s *Server) unauthorized(w http.ResponseWriter, msg string) {
+	if s.cfg.sessionAuthFirst {
+		writeJSON(w, http.StatusForbidden, detail(msg))
+		return
+	}
 	w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
 	writeJSON(w, http.StatusUnauthorized, detail(msg))
 }

@@ -88,6 +88,31 @@ func TestAuth(t *testing.T) {
 	}
 }
 
+// TestAuthSessionAuthenticationFirst: the same refusals, as 403 without a
+// challenge.
+func TestAuthSessionAuthenticationFirst(t *testing.T) {
+	s := newTestServer(t, WithSessionAuthenticationFirst())
+	for header, want := range map[string]string{
+		"":            "Authentication credentials were not provided.",
+		"Bearer nope": "Invalid token.",
+	} {
+		req, _ := http.NewRequest("GET", s.URL()+"accounts/user-config", nil)
+		if header != "" {
+			req.Header.Set("Authorization", header)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if resp.StatusCode != 403 || body["detail"] != want || resp.Header.Get("WWW-Authenticate") != "" {
+			t.Errorf("%q: %d %v, WWW-Authenticate %q", header, resp.StatusCode, body, resp.Header.Get("WWW-Authenticate"))
+		}
+	}
+}
+
 func TestDRFErrorShapes(t *testing.T) {
 	s := newTestServer(t)
 	cases := []struct {

@@ -52,7 +52,7 @@
 // Some failures would repeat on every row, so the run stops at the first: a
 // server that cannot be reached (its name does not resolve, or it refuses the
 // connection), a server that does not answer within the row's time limit,
-// and credentials the server does not accept (401). It says so, and which
+// and credentials the server does not accept (accounts.ErrUnauthorized). It says so, and which
 // rows were not sent; run it again once the server is back.
 //
 // Each invitation has 30 seconds, retries included, so a long file is never

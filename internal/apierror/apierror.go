@@ -32,7 +32,11 @@ const NonFieldErrors = "non_field_errors"
 // Sentinel errors for the common checks; use errors.Is. An *Error matches the
 // sentinel of its status code, and an *InputError matches ErrInvalid.
 var (
-	// ErrUnauthorized matches a 401 answer: missing, unknown or expired credentials.
+	// ErrUnauthorized matches a 401 answer: missing, unknown or expired
+	// credentials. It also matches a 403 that refuses the credentials in
+	// Django REST framework's words (see authRefusal): DRF answers 403, not
+	// 401, when its first authentication class sends no challenge, as
+	// SessionAuthentication, first in its default settings, does not.
 	ErrUnauthorized = errors.New("unauthorized")
 	// ErrForbidden matches a 403 answer: the credentials lack a permission.
 	ErrForbidden = errors.New("forbidden")
@@ -143,7 +147,7 @@ func oneLine(s string) string {
 func (e *Error) Is(target error) bool {
 	switch target {
 	case ErrUnauthorized:
-		return e.StatusCode == http.StatusUnauthorized
+		return e.StatusCode == http.StatusUnauthorized || (e.StatusCode == http.StatusForbidden && authRefusal(e))
 	case ErrForbidden:
 		return e.StatusCode == http.StatusForbidden
 	case ErrNotFound:
@@ -343,4 +347,36 @@ func (e *InputError) Is(target error) bool { return target == ErrInvalid }
 // Invalid returns an InputError for field with a reason built like fmt.Sprintf.
 func Invalid(field, format string, args ...any) *InputError {
 	return &InputError{Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
+// authRefusal reports whether a 403 refuses the request's credentials rather
+// than a permission: its error code is one Django REST framework and
+// djangorestframework-simplejwt give a failed authentication, or its message
+// is one of the messages DRF's authentication classes ship with (a server
+// that translates them is not recognised, and its 403 matches ErrForbidden
+// alone, as any other 403).
+func authRefusal(e *Error) bool {
+	switch e.Code {
+	case "not_authenticated", "authentication_failed", "token_not_valid":
+		return true
+	}
+	_, ok := drfAuthMessages[strings.ToLower(strings.TrimSpace(e.Detail))]
+	return ok
+}
+
+// drfAuthMessages are the messages of Django REST framework's
+// NotAuthenticated and AuthenticationFailed and of its token and basic
+// authentication classes, in lower case.
+var drfAuthMessages = map[string]struct{}{
+	"authentication credentials were not provided.":                             {},
+	"incorrect authentication credentials.":                                     {},
+	"invalid token.":                                                            {},
+	"invalid token header. no credentials provided.":                            {},
+	"invalid token header. token string should not contain spaces.":             {},
+	"invalid token header. token string should not contain invalid characters.": {},
+	"invalid basic header. no credentials provided.":                            {},
+	"invalid basic header. credentials string should not contain spaces.":       {},
+	"invalid basic header. credentials not correctly base64 encoded.":           {},
+	"invalid username/password.":                                                {},
+	"user inactive or deleted.":                                                 {},
 }

@@ -185,3 +185,34 @@ func TestMediaType(t *testing.T) {
 		t.Errorf("no Content-Type: %q", got)
 	}
 }
+
+// TestA403RefusingTheCredentialsMatchesErrUnauthorized: Django REST
+// framework answers 403 instead of 401 when its first authentication class
+// sends no challenge; such a refusal, in DRF's words or codes, matches
+// ErrUnauthorized as well as ErrForbidden. A 403 about a permission, or in
+// words the SDK does not know, matches ErrForbidden alone.
+func TestA403RefusingTheCredentialsMatchesErrUnauthorized(t *testing.T) {
+	for body, want := range map[string]bool{
+		`{"detail":"Authentication credentials were not provided."}`:                             true,
+		`{"detail":"Invalid token."}`:                                                            true,
+		`{"detail":" invalid TOKEN. "}`:                                                          true,
+		`{"detail":"Invalid token header. Token string should not contain spaces."}`:             true,
+		`{"detail":"User inactive or deleted."}`:                                                 true,
+		`{"detail":"Given token not valid for any token type","code":"token_not_valid"}`:         true,
+		`{"detail":"Authentifizierungsdaten fehlen.","code":"not_authenticated"}`:                true,
+		`{"detail":"You do not have permission to perform this action."}`:                        false,
+		`{"detail":"Authentifizierungsdaten fehlen."}`:                                           false,
+		`{"detail":"Invalid token. Also, you may not do this."}`:                                 false,
+		`{"detail":"You do not have permission.","code":"permission_denied"}`:                    false,
+		`<html><body><h1>403 Forbidden</h1>Authentication credentials were not provided.</html>`: false,
+	} {
+		e := New("GET", "/p", 403, http.Header{}, []byte(body))
+		if got := errors.Is(e, ErrUnauthorized); got != want || !errors.Is(e, ErrForbidden) {
+			t.Errorf("%s: ErrUnauthorized %v (want %v), ErrForbidden %v", body, got, want, errors.Is(e, ErrForbidden))
+		}
+	}
+	// The words make a 403 a refusal of credentials, not any other status.
+	if e := New("GET", "/p", 400, http.Header{}, []byte(`{"detail":"Invalid token."}`)); errors.Is(e, ErrUnauthorized) {
+		t.Error("a 400 matches ErrUnauthorized")
+	}
+}
