@@ -380,13 +380,14 @@ func Search(term string) Filter { return func(o *ListOptions) { one(o, "search",
 // Lookup("created_at__gte", "2024-01-01"). A django-filter filter reads one
 // value per parameter, so the same name with a different value is refused, as
 // is a name that repeats a field of ListOptions. An empty value adds no
-// condition, as with every filter (django-filter ignores an empty one too).
+// condition (django-filter ignores one): it gives way to any other value for
+// the name, and alone is sent empty, so that the name is still checked.
 func Lookup(name, value string) Filter {
 	return func(o *ListOptions) {
 		have := o.Lookups[name]
 		switch {
-		case value == "":
-		case len(have) == 0:
+		case value == "" && len(have) > 0:
+		case len(have) == 0 || have[0] == "":
 			if o.Lookups == nil {
 				o.Lookups = url.Values{}
 			}

@@ -39,8 +39,13 @@ func TestWorkspaceFiltersCombineOrAreRefused(t *testing.T) {
 		}, url.Values{"type__exclude": {"test"}, "search": {"harbor"}, "created_at__gte": {"2024-01-01"}, "ordering": {"name"}}, ""},
 		{"an empty value adds nothing", []workspaces.Filter{
 			workspaces.Name.IContains("green"), workspaces.Name.IContains(""), ws.In(workspaces.TypeDemo), ws.In(),
-			workspaces.Lookup("created_at__gte", "2024-01-01"), workspaces.Lookup("created_at__gte", ""), workspaces.Lookup("updated_at__lte", ""),
-		}, url.Values{"name__icontains": {"green"}, "type__in": {"demo"}, "created_at__gte": {"2024-01-01"}}, ""},
+			workspaces.Lookup("created_at__gte", "2024-01-01"), workspaces.Lookup("created_at__gte", ""),
+			workspaces.Lookup("updated_at__lte", ""), workspaces.Lookup("updated_at__lte", "2025-01-01"),
+		}, url.Values{"name__icontains": {"green"}, "type__in": {"demo"}, "created_at__gte": {"2024-01-01"}, "updated_at__lte": {"2025-01-01"}}, ""},
+		{"an empty lookup alone is sent empty (django-filter ignores it) and its name checked", []workspaces.Filter{
+			workspaces.Lookup("created_at__gte", ""),
+		}, url.Values{"created_at__gte": {""}}, ""},
+		{"an empty lookup of a typed parameter", []workspaces.Filter{workspaces.Lookup("limit", "")}, nil, "limit"},
 
 		{"two excluded types", []workspaces.Filter{ws.Exclude(workspaces.TypeTest), ws.Exclude(workspaces.TypeDemo)}, nil, "type__exclude"},
 		{"In lists sharing nothing", []workspaces.Filter{ws.In(workspaces.TypeTest), ws.In(workspaces.TypeDemo)}, nil, "type__in"},
