@@ -339,3 +339,34 @@ func TestRecoverySendRefusedInOtherWordsIsUnsettled(t *testing.T) {
 		})
 	}
 }
+
+// TestRecoveryARefusedResendWhoseLookupFailsIsUnsettled: the resend after a
+// lost answer is refused as a duplicate, and the second lookup, which would
+// tell whether the first send made the duplicate, fails: the outcome is
+// unknown, and the error must say that the server may have acted, with the
+// refusal and the lookup's failure both reachable.
+func TestRecoveryARefusedResendWhoseLookupFailsIsUnsettled(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", orgsURL, sequence(answer(504, ``),
+		answer(400, `{"slug":["organization with this slug already exists."]}`, "Content-Type", "application/json")))
+	mt.RegisterResponder("GET", `=~^`+orgsURL+`\?`, sequence(answer(200, emptyPage),
+		answer(403, `{"detail":"You do not have permission to perform this action."}`, "Content-Type", "application/json")))
+	_, err := c.Organizations.Create(context.Background(), &organizations.CreateRequest{Name: "Green Harbor", Slug: "green-harbor"})
+	var rec *accounts.RecoveryError
+	if !errors.As(err, &rec) || !errors.Is(err, accounts.ErrMayHaveActed) {
+		t.Fatalf("err = %v; want a RecoveryError matching ErrMayHaveActed", err)
+	}
+	var first, refusal, lookup *accounts.Error
+	if !errors.As(rec.Err, &first) || first.StatusCode != 504 {
+		t.Errorf("create failure %v, want the 504", rec.Err)
+	}
+	var both interface{ Unwrap() []error }
+	if !errors.As(rec.LookupErr, &both) || len(both.Unwrap()) != 2 ||
+		!errors.As(both.Unwrap()[0], &refusal) || refusal.StatusCode != 400 ||
+		!errors.As(both.Unwrap()[1], &lookup) || lookup.StatusCode != 403 {
+		t.Errorf("lookup failure %v, want the refusal and the lookup's 403", rec.LookupErr)
+	}
+	if info := mt.GetCallCountInfo(); info["POST "+orgsURL] != 2 || mt.GetTotalCallCount() != 4 {
+		t.Errorf("calls %v; want create, lookup, create, lookup", info)
+	}
+}

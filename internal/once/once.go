@@ -27,6 +27,7 @@ package once
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 
 	"github.com/coolset-go/sdk/internal/apierror"
@@ -160,6 +161,8 @@ func Run[T any](ctx context.Context, c *core.Client, opts []requestconfig.Option
 	// lookup has settled whether it did (a create without one is settled
 	// only by Refused).
 	var unsettled error
+	// acted is the failure of the last send that may have acted.
+	var acted error
 	for sends := 1; ; sends++ {
 		v, err = cr.Send(ctx, send)
 		if err == nil {
@@ -183,14 +186,24 @@ func Run[T any](ctx context.Context, c *core.Client, opts []requestconfig.Option
 			// exists"): the first one may have been committed after the
 			// lookup looked (a proxy's 504 while the application was still
 			// working). One more lookup tells.
-			if found, lerr := lookAgain(sends, "found by its key after a refusal"); lerr == nil && found != nil {
+			found, lerr := lookAgain(sends, "found by its key after a refusal")
+			switch {
+			case lerr == nil && found != nil:
 				return found, true, nil
+			case lerr != nil && !errors.Is(lerr, ErrDiffers) && acted != nil:
+				// The lookup cannot tell whether an earlier send made
+				// the object the server now refuses to make again.
+				return nil, false, &core.RecoveryError{Lookup: cr.Lookup, Err: acted,
+					LookupErr: fmt.Errorf("sending it again was refused (%w), and looking again failed: %w", err, lerr)}
 			}
+			// Nothing with the key, or only an object with other values:
+			// the refusal is the answer.
 			return nil, false, err
 		}
 		if !core.MayHaveActed(err) || ctx.Err() != nil {
 			return nil, false, err
 		}
+		acted = err
 		if cr.Find != nil {
 			found, lerr := lookAgain(sends, "found by its key")
 			if lerr != nil {
