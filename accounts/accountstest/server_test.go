@@ -53,62 +53,49 @@ func newTestServer(t *testing.T, opts ...Option) *Server {
 	return s
 }
 
+// TestAuth: missing or unknown credentials are refused with 401 and a
+// challenge, or, with WithSessionAuthenticationFirst, with 403 and none, in
+// the same words.
 func TestAuth(t *testing.T) {
-	s := newTestServer(t)
 	cases := []struct {
 		header string
-		status int
+		ok     bool
 		detail string
 	}{
-		{"", 401, "Authentication credentials were not provided."},
-		{"Basic abc", 401, "Authentication credentials were not provided."},
-		{"Bearer nope", 401, "Invalid token."},
-		{"Bearer " + OwnerToken, 200, ""},
-		{"Token " + AdminToken, 200, ""},
-		{"bearer " + MemberToken, 200, ""},
+		{"", false, "Authentication credentials were not provided."},
+		{"Basic abc", false, "Authentication credentials were not provided."},
+		{"Bearer nope", false, "Invalid token."},
+		{"Bearer " + OwnerToken, true, ""},
+		{"Token " + AdminToken, true, ""},
+		{"bearer " + MemberToken, true, ""},
 	}
-	for _, tc := range cases {
-		req, _ := http.NewRequest("GET", s.URL()+"accounts/user-config", nil)
-		if tc.header != "" {
-			req.Header.Set("Authorization", tc.header)
+	for _, sessionFirst := range []bool{false, true} {
+		var opts []Option
+		refusal := 401
+		if sessionFirst {
+			opts, refusal = append(opts, WithSessionAuthenticationFirst()), 403
 		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var body map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&body)
-		resp.Body.Close()
-		if resp.StatusCode != tc.status || (tc.detail != "" && body["detail"] != tc.detail) {
-			t.Errorf("%q: %d %v", tc.header, resp.StatusCode, body)
-		}
-		if tc.status == 401 && resp.Header.Get("WWW-Authenticate") == "" {
-			t.Errorf("%q: no WWW-Authenticate", tc.header)
-		}
-	}
-}
-
-// TestAuthSessionAuthenticationFirst: the same refusals, as 403 without a
-// challenge.
-func TestAuthSessionAuthenticationFirst(t *testing.T) {
-	s := newTestServer(t, WithSessionAuthenticationFirst())
-	for header, want := range map[string]string{
-		"":            "Authentication credentials were not provided.",
-		"Bearer nope": "Invalid token.",
-	} {
-		req, _ := http.NewRequest("GET", s.URL()+"accounts/user-config", nil)
-		if header != "" {
-			req.Header.Set("Authorization", header)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var body map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&body)
-		resp.Body.Close()
-		if resp.StatusCode != 403 || body["detail"] != want || resp.Header.Get("WWW-Authenticate") != "" {
-			t.Errorf("%q: %d %v, WWW-Authenticate %q", header, resp.StatusCode, body, resp.Header.Get("WWW-Authenticate"))
+		s := newTestServer(t, opts...)
+		for _, tc := range cases {
+			req, _ := http.NewRequest("GET", s.URL()+"accounts/user-config", nil)
+			if tc.header != "" {
+				req.Header.Set("Authorization", tc.header)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var body map[string]any
+			_ = json.NewDecoder(resp.Body).Decode(&body)
+			resp.Body.Close()
+			want := 200
+			if !tc.ok {
+				want = refusal
+			}
+			challenged := resp.Header.Get("WWW-Authenticate") != ""
+			if resp.StatusCode != want || (tc.detail != "" && body["detail"] != tc.detail) || challenged != (want == 401) {
+				t.Errorf("session first %v, %q: %d %v, challenged %v", sessionFirst, tc.header, resp.StatusCode, body, challenged)
+			}
 		}
 	}
 }
