@@ -111,7 +111,8 @@ var ErrResponseTooLarge = core.ErrResponseTooLarge
 // lookup by the object's natural key failed, or found an object with the same
 // key and other values; or, for Invitations.Send (which has no lookup: only
 // the server's "already pending" refusal of a second send proves the first),
-// the second send failed otherwise. Lookup names the lookup (never a value);
+// the second send failed otherwise, in a way that does not itself say the
+// server may have acted. Lookup names the lookup (never a value);
 // errors.As reaches the create's failure (Err, which matches ErrMayHaveActed)
 // and the lookup's (LookupErr). See "Lost answers" in the README. Its fields:
 //

@@ -33,7 +33,8 @@
 //
 // An answer that is not a success is an *Error (errors.As), matching
 // ErrNotFound, ErrUnauthorized, ErrForbidden, ErrRateLimited or ErrInvalid
-// (errors.Is) by status. Input the SDK refuses before sending is an
+// (errors.Is) by status (ErrUnauthorized also matches a 403 that refuses the
+// credentials in Django REST framework's words). Input the SDK refuses before sending is an
 // *InputError naming the field. A call that got no answer is a
 // *TransportError; a refused redirect or next link a *RedirectError. A write
 // whose repetition would act twice and whose request may have reached the

@@ -267,11 +267,13 @@ func init() {
 // proxy's 502 or 504, a connection cut), Send sends it again: the server
 // refuses a second invitation to the same address as already pending, which
 // proves the first one arrived, and Send then returns the invitation with
-// Recovered set and no ID (the API gave none). Any other answer to sending
-// again (a refusal in words the SDK does not know, say in the server's
-// language, or a 403) does not tell whether the first one arrived: the error
-// is then an *accounts.RecoveryError, which matches accounts.ErrMayHaveActed
-// and holds both failures. accounts.WithoutRecovery turns this off.
+// Recovered set and no ID (the API gave none). Any other failure of sending
+// again that does not itself say the server may have acted (a refusal in
+// words the SDK does not know, say in the server's language, or a 403) does
+// not tell whether the first one arrived: the error is then an
+// *accounts.RecoveryError, which matches accounts.ErrMayHaveActed and holds
+// both failures. One that does (another lost answer, until the retry budget
+// is spent) is returned as it is, matching accounts.ErrMayHaveActed. accounts.WithoutRecovery turns this off.
 //
 // An address that is already a member of the workspace, or already has a
 // pending invitation, is refused by the server; errors.Is matches that

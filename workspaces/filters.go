@@ -387,7 +387,8 @@ func Lookup(name, value string) Filter {
 		have := o.Lookups[name]
 		switch {
 		case value == "" && len(have) > 0:
-		case len(have) == 0 || have[0] == "":
+		case !slices.ContainsFunc(have, func(v string) bool { return v != "" }):
+			// Nothing but empty values so far: this one takes their place.
 			if o.Lookups == nil {
 				o.Lookups = url.Values{}
 			}

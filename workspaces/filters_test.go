@@ -113,4 +113,11 @@ func TestWorkspaceFiltersCombineWithFieldsSetByHand(t *testing.T) {
 		}
 		return err
 	})
+	// An empty value set by hand beside a real one does not let a Lookup
+	// replace the real one silently.
+	sdktest.CheckRefused(t, "created_at__gte", func(c *accounts.Client) error {
+		opts := &workspaces.ListOptions{Lookups: url.Values{"created_at__gte": {"", "2024-01-01"}}}
+		_, err := c.Workspaces.List(context.Background(), opts.Where(workspaces.Lookup("created_at__gte", "2023-01-01")))
+		return err
+	})
 }

@@ -127,6 +127,7 @@ type keyed[T any] struct {
 func (k *keyed[T]) UnmarshalJSON(b []byte) error {
 	k.present = true
 	if string(b) == "null" {
+		k.v = nil // a key given twice: the last one counts, as in encoding/json
 		return nil
 	}
 	return json.Unmarshal(b, &k.v)

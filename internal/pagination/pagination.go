@@ -125,8 +125,8 @@ func List[T any](ctx context.Context, s Spec) (*Page[T], error) {
 // reads the first page and, if its next link leads where the following page
 // is computed to be (offset by the first page's length for limit/offset
 // lists, page number by one for page/page_size lists), computes the
-// remaining pages itself and keeps up to n of them in flight
-// ahead of the page being read, n being requestconfig.Config.Prefetch
+// remaining pages itself and keeps up to n of them in flight, the page
+// being read or waited for included, n being requestconfig.Config.Prefetch
 // (DefaultPrefetch when 0; a negative value turns fetching ahead off). A
 // fetched-ahead page must state the same count and hold exactly the items
 // that count implies for its position; otherwise the list changed while it

@@ -493,6 +493,7 @@ func TestListDecodesEveryShape(t *testing.T) {
 		"envelope then more":   {body: `{"results":[{"id":1}]}x`, wantErr: "data after its JSON value"},
 		"items key then more":  {body: `{"workspaces":[]}{}`, key: "workspaces", wantErr: "data after its JSON value"},
 		"trailing white space": {body: `[{"id":1}]` + "\n\t ", n: 1},
+		"keys given twice":     {body: `{"count":5,"count":null,"next":"` + base + `x?offset=1","next":null,"results":[{"id":1}]}`, n: 1}, // the last counts, as in encoding/json
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
