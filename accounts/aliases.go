@@ -60,7 +60,8 @@ type InputError = apierror.InputError
 // go: a redirect that leads away from the base URL (where the credentials must
 // not go), one that would change the request's method (a POST redirected with
 // 302 becomes a GET in net/http) or one too many; or a list's next link that
-// leads away from the base URL. It is never retried. Its fields:
+// leads away from the base URL and not to the same list (which is asked on
+// the base URL instead). It is never retried. Its fields:
 //
 //   - Location string: the refused target, without its query string.
 //   - Reason string: why it was refused, such as "it leads away from the

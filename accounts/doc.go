@@ -23,9 +23,11 @@
 // Each list has List, one page with the server's count and links when it
 // gives them, and All, an iterator over every item (iter.Seq2[*T, error]). All
 // sends nothing until the loop starts and stops fetching when the loop breaks.
-// It follows the server's next links only while they stay on the client's
-// scheme, host and base path; a repeated link or more items than the count is
-// an error, never an endless loop. Every list's options embed its paging
+// It sends requests only to the client's scheme, host and base path: a next
+// link to the same list elsewhere (a server behind a proxy writes its internal
+// address) is asked on the base URL, and any other link away from it is
+// refused; a repeated link or more items than the count is an error, never an
+// endless loop. Every list's options embed its paging
 // parameters from package paging (re-exported here as LimitOffset, PageNumber
 // and PageOnly).
 //

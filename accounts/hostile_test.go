@@ -26,10 +26,13 @@ const hostileKey = "hostile-key-987"
 const maxErrorBody = 1 << 20
 
 // workspaceItems renders n workspaces from id 1 as JSON objects.
-func workspaceItems(n int) string {
+func workspaceItems(n int) string { return workspaceItemsFrom(1, n) }
+
+// workspaceItemsFrom renders n workspaces with ids from first on.
+func workspaceItemsFrom(first, n int) string {
 	parts := make([]string, n)
 	for i := range parts {
-		parts[i] = fmt.Sprintf(`{"workspace_id":%[1]d,"workspace_name":"W%[1]d","id":%[1]d,"name":"W%[1]d","type":"active","member_count":1,"created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-01T00:00:00Z"}`, i+1)
+		parts[i] = fmt.Sprintf(`{"workspace_id":%[1]d,"workspace_name":"W%[1]d","id":%[1]d,"name":"W%[1]d","type":"active","member_count":1,"created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-01T00:00:00Z"}`, first+i)
 	}
 	return "[" + strings.Join(parts, ",") + "]"
 }
@@ -65,7 +68,12 @@ func (r *recorder) seen() (paths, auths []string) {
 	return append([]string(nil), r.paths...), append([]string(nil), r.auths...)
 }
 
-func TestAllRefusesNextLinksAwayFromTheBaseURL(t *testing.T) {
+// TestAllNeverFollowsNextLinksAwayFromTheBaseURL: a next link that names
+// another address is either asked on the client's own base URL (a link to
+// the same list on another host, scheme or prefix, as a server behind a
+// proxy writes) or refused with a RedirectError that quotes no secret; the
+// other host never gets a request, and the token goes nowhere else.
+func TestAllNeverFollowsNextLinksAwayFromTheBaseURL(t *testing.T) {
 	stranger := newRecorder(t, func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte(`{"count":20,"next":null,"previous":null,"results":` + workspaceItems(10) + `}`))
 	})
@@ -79,24 +87,31 @@ func TestAllRefusesNextLinksAwayFromTheBaseURL(t *testing.T) {
 			http.Error(w, "not the list", http.StatusTeapot)
 			return
 		}
+		if r.URL.Query().Get("offset") == "10" {
+			_, _ = fmt.Fprintf(w, `{"count":20,"next":null,"previous":null,"results":%s}`, workspaceItemsFrom(11, 10))
+			return
+		}
 		_, _ = fmt.Fprintf(w, `{"count":20,"next":%q,"previous":null,"results":%s}`, link, workspaceItems(10))
 	})
 	homeURL, _ := url.Parse(home.URL)
-	cases := map[string]string{
-		"other host":      stranger.URL + "/api/accounts/workspaces?offset=10&secret=s1",
-		"other scheme":    "https://" + homeURL.Host + "/api/accounts/workspaces?offset=10&secret=s1",
-		"other host name": "http://localhost:" + homeURL.Port() + "/api/accounts/workspaces?offset=10&secret=s1",
-		"other path":      home.URL + "/other/accounts/workspaces?offset=10&secret=s1",
-		"dot segments":    home.URL + "/api/../other/workspaces?offset=10&secret=s1",
-		"escaped dots":    home.URL + "/api/%2e%2e/other/workspaces?offset=10&secret=s1",
-		"escaped slash":   home.URL + "/api/accounts/..%2F..%2Fother?offset=10&secret=s1",
-		"user info":       "http://user:pw@" + homeURL.Host + "/api/accounts/workspaces?offset=10&secret=s1",
-		"scheme-relative": "//" + strings.TrimPrefix(stranger.URL, "http://") + "/api/accounts/workspaces?secret=s1",
+	cases := map[string]struct {
+		link  string
+		asked bool // asked on the base URL rather than refused
+	}{
+		"other host":      {stranger.URL + "/api/accounts/workspaces?offset=10&secret=s1", true},
+		"other scheme":    {"https://" + homeURL.Host + "/api/accounts/workspaces?offset=10&secret=s1", true},
+		"other host name": {"http://localhost:" + homeURL.Port() + "/api/accounts/workspaces?offset=10&secret=s1", true},
+		"other path":      {home.URL + "/other/accounts/workspaces?offset=10&secret=s1", true},
+		"dot segments":    {home.URL + "/api/../other/workspaces?offset=10&secret=s1", false},
+		"escaped dots":    {home.URL + "/api/%2e%2e/other/workspaces?offset=10&secret=s1", false},
+		"escaped slash":   {home.URL + "/api/accounts/..%2F..%2Fother?offset=10&secret=s1", false},
+		"user info":       {"http://user:pw@" + homeURL.Host + "/api/accounts/workspaces?offset=10&secret=s1", false},
+		"scheme-relative": {"//" + strings.TrimPrefix(stranger.URL, "http://") + "/api/accounts/workspaces?secret=s1", false},
 	}
-	for name, link := range cases {
+	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			mu.Lock()
-			next = link
+			next = tc.link
 			mu.Unlock()
 			beforeHome, _ := home.seen()
 			c, err := accounts.NewClient(accounts.WithBaseURL(home.URL+"/api/"), accounts.WithAPIKey(hostileKey), accounts.WithRetryPolicy(fastRetries))
@@ -115,6 +130,14 @@ func TestAllRefusesNextLinksAwayFromTheBaseURL(t *testing.T) {
 				}
 				n++
 			}
+			afterHome, _ := home.seen()
+			asked := afterHome[len(beforeHome):]
+			if tc.asked {
+				if gotErr != nil || n != 20 || len(asked) != 2 || asked[1] != "/api/accounts/workspaces" {
+					t.Fatalf("err = %v after %d items, home asked %q; want both pages from the base URL", gotErr, n, asked)
+				}
+				return
+			}
 			var fe *accounts.RedirectError
 			if !errors.As(gotErr, &fe) || !fe.NextLink {
 				t.Fatalf("err = %v, want a RedirectError for a next link", gotErr)
@@ -127,8 +150,8 @@ func TestAllRefusesNextLinksAwayFromTheBaseURL(t *testing.T) {
 					t.Errorf("error quotes a secret: %s", strings.ReplaceAll(gotErr.Error(), leak, "<LEAKED>"))
 				}
 			}
-			if afterHome, _ := home.seen(); len(afterHome)-len(beforeHome) != 1 {
-				t.Errorf("home got %d requests, want only the first page: %q", len(afterHome)-len(beforeHome), afterHome[len(beforeHome):])
+			if len(asked) != 1 {
+				t.Errorf("home got %d requests, want only the first page: %q", len(asked), asked)
 			}
 		})
 	}

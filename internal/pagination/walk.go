@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"net/url"
 	"reflect"
@@ -25,6 +26,9 @@ type walker[T any] struct {
 	// with the same item as one of them repeats it (a server that ignores
 	// the position, or links that do not advance).
 	firsts [repeatWindow]*T
+	// rebased is set once a next link naming another address was asked on
+	// the client's base URL (and logged).
+	rebased bool
 }
 
 // repeatWindow is how many earlier pages a page is compared with.
@@ -53,14 +57,14 @@ func (w *walker[T]) account(p *decodedPage[T]) error {
 
 // nextOf checks the next link of an envelope page that has one, and returns
 // it parsed; req is the request that brought the page.
-func (w *walker[T]) nextOf(p *decodedPage[T], req *core.Request) (*url.URL, error) {
+func (w *walker[T]) nextOf(ctx context.Context, p *decodedPage[T], req *core.Request) (*url.URL, error) {
 	if p.Count == nil && w.pages >= maxPagesWithoutCount {
 		return nil, fmt.Errorf("accounts: %s: stopped after %d pages", w.spec.Path, w.pages)
 	}
 	if p.Count != nil && w.fetched >= *p.Count {
 		return nil, fmt.Errorf("accounts: %s: the server links to another page after all %d items it counted", w.spec.Path, *p.Count)
 	}
-	next, err := w.checkNext(p.Next, req)
+	next, err := w.checkNext(ctx, p.Next, req)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +154,7 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 		var next *url.URL
 		var nextErr error
 		if p.envelope && p.Next != "" {
-			next, nextErr = w.nextOf(p, req)
+			next, nextErr = w.nextOf(ctx, p, req)
 			if nextErr == nil && ahead > 0 && w.pages == 1 {
 				if pl := newPlan(w.spec.Style, q, pos, p.Count, len(p.Results), next); pl != nil {
 					return w.fetchAhead(ctx, yield, pl, p, ahead)
@@ -240,12 +244,11 @@ func countText(c *int) string {
 
 // checkNext parses a next link and refuses one that leaves the client's base
 // URL (the token would go with it) or that was already followed (a loop). A
-// relative link is read against the URL of the page that carried it (req's).
-// A link with http:// on the client's https host and base path is asked over
-// https: a server behind a proxy that ends TLS writes its links so unless
-// told otherwise (Django's SECURE_PROXY_SSL_HEADER), and the credentials
-// already go to that host over https.
-func (w *walker[T]) checkNext(raw string, req *core.Request) (*url.URL, error) {
+// relative link (a path or a query) is read against the URL of the page that
+// carried it (req's). A link naming another scheme, host or base path is
+// asked on the client's base URL instead when rebase can (see there), and
+// refused otherwise.
+func (w *walker[T]) checkNext(ctx context.Context, raw string, req *core.Request) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		var ue *url.Error
@@ -261,15 +264,17 @@ func (w *walker[T]) checkNext(raw string, req *core.Request) (*url.URL, error) {
 		}
 		u = page.ResolveReference(u)
 	}
-	if strings.EqualFold(u.Scheme, "http") {
-		secure := *u
-		secure.Scheme = "https"
-		if w.spec.Client.SameBase(&secure) {
-			u = &secure
-		}
-	}
 	if !w.spec.Client.SameBase(u) {
-		return nil, fmt.Errorf("accounts: %s: %w", w.spec.Path, &core.RedirectError{Location: redactLink(u), Reason: core.ReasonForeign, NextLink: true})
+		own, ok := w.rebase(u)
+		if !ok {
+			return nil, fmt.Errorf("accounts: %s: %w", w.spec.Path, &core.RedirectError{Location: redactLink(u), Reason: core.ReasonForeign, NextLink: true})
+		}
+		if !w.rebased {
+			w.rebased = true
+			w.spec.Client.Log(ctx, slog.LevelWarn, "accounts: the server's next links name another address; asking the client's base URL for the pages they name",
+				slog.String("path", w.spec.Path), slog.String("link", redactLink(u)))
+		}
+		u = own
 	}
 	key := linkKey(u)
 	if w.seen[key] {
@@ -277,6 +282,28 @@ func (w *walker[T]) checkNext(raw string, req *core.Request) (*url.URL, error) {
 	}
 	w.seen[key] = true
 	return u, nil
+}
+
+// rebase returns the page a next link names on another scheme, host or base
+// path, asked on the client's own base URL: the link's query on the list's
+// path. A server writes such links when it does not know the address it is
+// reached at (Django behind a proxy, without USE_X_FORWARDED_HOST, or a proxy
+// that strips a path prefix). Only an http or https link without user info
+// whose path ends with the list's path is rebased; the request goes to the
+// client's base URL, never to the link's host.
+func (w *walker[T]) rebase(u *url.URL) (*url.URL, bool) {
+	if u.User != nil || !(strings.EqualFold(u.Scheme, "http") || strings.EqualFold(u.Scheme, "https")) || u.Host == "" {
+		return nil, false
+	}
+	if p := u.EscapedPath(); p != "/"+w.spec.Path && !strings.HasSuffix(p, "/"+w.spec.Path) {
+		return nil, false
+	}
+	own, err := w.spec.Client.URL(&core.Request{Method: "GET", Path: w.spec.Path})
+	if err != nil {
+		return nil, false
+	}
+	own.RawQuery = u.RawQuery
+	return own, w.spec.Client.SameBase(own)
 }
 
 // linkKey identifies the page a link asks for: its path and its parameters in
