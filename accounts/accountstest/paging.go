@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // positiveInt reads a query parameter the way Django REST framework's
@@ -23,11 +24,17 @@ func positiveInt(q url.Values, key string, strict bool, def int) int {
 }
 
 // absoluteURL rebuilds the request's absolute URL with the query q, the way
-// Django builds pagination links from the request's host.
-func absoluteURL(r *http.Request, q url.Values) string {
+// Django builds pagination links from the request's host, or from the address
+// WithLinkAddress sets.
+func (s *Server) absoluteURL(r *http.Request, q url.Values) string {
 	u := url.URL{Scheme: "http", Host: r.Host, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: q.Encode()}
 	if r.TLS != nil {
 		u.Scheme = "https"
+	}
+	if a := s.cfg.linkAddress; a != nil {
+		rest := strings.TrimPrefix(u.EscapedPath(), "/api/")
+		u.Scheme, u.Host, u.RawPath = a.Scheme, a.Host, ""
+		u.Path, _ = url.PathUnescape(a.EscapedPath() + rest)
 	}
 	return u.String()
 }
@@ -63,7 +70,7 @@ func (s *Server) limitOffset(r *http.Request, n, def int) (from, to int, next, p
 		nq := cloneQuery(q)
 		nq.Set("limit", strconv.Itoa(limit))
 		nq.Set("offset", strconv.Itoa(offset+limit))
-		link := absoluteURL(r, nq)
+		link := s.absoluteURL(r, nq)
 		next = &link
 	}
 	if offset > 0 {
@@ -74,7 +81,7 @@ func (s *Server) limitOffset(r *http.Request, n, def int) (from, to int, next, p
 		} else {
 			pq.Set("offset", strconv.Itoa(offset-limit))
 		}
-		link := absoluteURL(r, pq)
+		link := s.absoluteURL(r, pq)
 		prev = &link
 	}
 	return from, to, next, prev
@@ -106,7 +113,7 @@ func (s *Server) pageNumber(w http.ResponseWriter, r *http.Request, n int) (from
 	if page < pages {
 		nq := cloneQuery(q)
 		nq.Set("page", strconv.Itoa(page+1))
-		link := absoluteURL(r, nq)
+		link := s.absoluteURL(r, nq)
 		next = &link
 	}
 	if page > 1 {
@@ -116,7 +123,7 @@ func (s *Server) pageNumber(w http.ResponseWriter, r *http.Request, n int) (from
 		} else {
 			pq.Set("page", strconv.Itoa(page-1))
 		}
-		link := absoluteURL(r, pq)
+		link := s.absoluteURL(r, pq)
 		prev = &link
 	}
 	return from, to, next, prev, true

@@ -320,3 +320,34 @@ func TestMaxPageSizeDefaultAndOff(t *testing.T) {
 		}
 	}
 }
+
+// TestLinkAddress: WithLinkAddress writes next and previous links for the
+// given address, with or without the "/api/" prefix; a bad address is
+// ignored.
+func TestLinkAddress(t *testing.T) {
+	for address, want := range map[string]string{
+		"http://web:8000/api/": "http://web:8000/api/accounts/workspaces?",
+		"http://web:8000":      "http://web:8000/accounts/workspaces?",
+		"not a url":            "",
+	} {
+		s := newTestServer(t, WithLinkAddress(address))
+		req, _ := http.NewRequest("GET", s.URL()+"accounts/workspaces?limit=10&offset=10", nil)
+		req.Header.Set("Authorization", "Bearer "+OwnerToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var page struct{ Next, Previous string }
+		err = json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want == "" {
+			want = s.URL() + "accounts/workspaces?" // the request's own address
+		}
+		if !strings.HasPrefix(page.Next, want) || !strings.HasPrefix(page.Previous, want) || !strings.Contains(page.Next, "offset=20") {
+			t.Errorf("%q: next %q, previous %q; want them at %q", address, page.Next, page.Previous, want)
+		}
+	}
+}

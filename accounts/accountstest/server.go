@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -60,7 +61,8 @@ type config struct {
 
 	invitationRoles []string // at least one
 
-	sessionAuthFirst bool // credentials refused with 403, no challenge
+	sessionAuthFirst bool     // credentials refused with 403, no challenge
+	linkAddress      *url.URL // where pagination links point instead of the request's address
 }
 
 // WithSeed sets the seed the data is generated from; the same seed gives the
@@ -95,6 +97,26 @@ func WithMaxPageSize(n int) Option { return func(c *config) { c.maxPage = max(n,
 // settings. Without it the server answers 401 with a Bearer challenge.
 func WithSessionAuthenticationFirst() Option {
 	return func(c *config) { c.sessionAuthFirst = true }
+}
+
+// WithLinkAddress makes the server write its pagination links (next and
+// previous) for address instead of the address the request came to, as a
+// Django server behind a proxy does when it does not know how it is reached:
+// address replaces the scheme, the host and the "/api/" prefix of the
+// request's URL. "http://web:8000/api/" models a proxy that ends TLS at an
+// internal host (no SECURE_PROXY_SSL_HEADER, no USE_X_FORWARDED_HOST);
+// "http://web:8000/" one that also strips the prefix. An address that does
+// not parse as an absolute URL is ignored.
+func WithLinkAddress(address string) Option {
+	return func(c *config) {
+		if u, err := url.Parse(address); err == nil && u.IsAbs() && u.Host != "" {
+			if !strings.HasSuffix(u.Path, "/") {
+				u.Path += "/"
+				u.RawPath = ""
+			}
+			c.linkAddress = u
+		}
+	}
 }
 
 // Server is a running in-memory Accounts API. It is safe for concurrent use.
