@@ -28,6 +28,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -87,6 +88,8 @@ type Client struct {
 	// to the caller (Request.NoRedirect). Both share one transport.
 	follow, report *http.Client
 	pooled         *http.Transport // the SDK's own transport, nil with a caller's client
+	// logged holds the keys of LogOnce's records already written.
+	logged sync.Map
 }
 
 // New builds a Client. It never changes cfg.HTTPClient.

@@ -146,6 +146,18 @@ func (k *call) ambiguousNow(err error) bool {
 	return k.ambiguous || classify(false, nil, err).ambiguous
 }
 
+// LogOnce writes a record as Log does, the first time the client is asked to
+// with key: a warning about the server's set-up, say, that every call would
+// otherwise repeat.
+func (c *Client) LogOnce(ctx context.Context, key string, level slog.Level, msg string, attrs ...slog.Attr) {
+	if c.logger == nil {
+		return
+	}
+	if _, done := c.logged.LoadOrStore(key, true); !done {
+		c.logger.LogAttrs(ctx, level, msg, attrs...)
+	}
+}
+
 // Log writes one record to the client's logger, if it has one. Callers pass
 // no secret and no query string.
 func (c *Client) Log(ctx context.Context, level slog.Level, msg string, attrs ...slog.Attr) {

@@ -12,6 +12,7 @@ package pagination
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"iter"
 	"net/url"
@@ -150,7 +151,7 @@ func All[T any](ctx context.Context, s Spec) iter.Seq2[*T, error] {
 			yield(nil, errors.New("accounts: nil context"))
 			return
 		}
-		w := walker[T]{spec: s, seen: map[string]bool{}}
+		w := walker[T]{spec: s, seen: map[[sha256.Size]byte]bool{}}
 		if err := w.run(ctx, yield); err != nil {
 			yield(nil, err)
 		}

@@ -819,9 +819,10 @@ func TestAllFollowsRelativeAndPlainHTTPLinksOnTheBase(t *testing.T) {
 // TestAllAsksItsOwnBaseForLinksNamingAnotherAddress: a server behind a
 // proxy writes next links for the address it is reached at internally
 // (another host or port, a path prefix the proxy strips); the walk asks the
-// client's base URL for the page such a link names, with or without fetching
-// ahead, says so once in the log, and never sends anything to the link's
-// host (the mock answers only the base URL).
+// client's base URL for the page such a link names (its own query, with the
+// link's paging parameters and nothing else of the link), with or without
+// fetching ahead, says so once per client in the log, and never sends
+// anything to the link's host (the mock answers only the base URL).
 func TestAllAsksItsOwnBaseForLinksNamingAnotherAddress(t *testing.T) {
 	for name, next := range map[string]string{
 		"internal host and port": "http://web:8000/api/things?limit=10&offset=10",
@@ -829,6 +830,7 @@ func TestAllAsksItsOwnBaseForLinksNamingAnotherAddress(t *testing.T) {
 		"prefix stripped":        "https://api.test/things?limit=10&offset=10",
 		"other base path":        "https://api.test/other/things?limit=10&offset=10",
 		"dot segments":           "https://api.test/api/../admin/things?limit=10&offset=10",
+		"other parameters":       "http://web:8000/api/things?format=api&limit=10&junk=a b&offset=10&q=other",
 	} {
 		for _, ahead := range []int{-1, 10} {
 			t.Run(fmt.Sprintf("%s, prefetch %d", name, ahead), func(t *testing.T) {
@@ -841,19 +843,29 @@ func TestAllAsksItsOwnBaseForLinksNamingAnotherAddress(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				var second []string // the queries asked for the second page
 				mt.RegisterResponder("GET", base+"things", func(r *http.Request) (*http.Response, error) {
 					if r.URL.Query().Get("offset") == "10" {
+						second = append(second, r.URL.RawQuery)
 						return httpmock.NewStringResponse(200, `{"count":20,"next":null,"previous":null,"results":`+items(10, 20)+`}`), nil
 					}
 					return httpmock.NewStringResponse(200, `{"count":20,"next":`+strconv.Quote(next)+`,"previous":null,"results":`+items(0, 10)+`}`), nil
 				})
-				ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", Size: ptr(10), Options: []requestconfig.Option{prefetch(ahead)}}))
-				if err != nil {
-					t.Fatal(err)
+				spec := pagination.Spec{Client: c, Path: "things", Size: ptr(10), Query: url.Values{"q": {"mine"}}, Options: []requestconfig.Option{prefetch(ahead)}}
+				for range 2 { // two walks on one client: one warning
+					ids, err := collect(t, pagination.All[item](context.Background(), spec))
+					if err != nil {
+						t.Fatal(err)
+					}
+					checkIDs(t, ids, 20)
 				}
-				checkIDs(t, ids, 20)
-				if n := mt.GetTotalCallCount(); n != 2 {
-					t.Errorf("%d requests, want 2", n)
+				if n := mt.GetTotalCallCount(); n != 4 {
+					t.Errorf("%d requests, want 4", n)
+				}
+				for _, q := range second {
+					if q != "limit=10&offset=10&q=mine" {
+						t.Errorf("second page asked with %q, want the walk's own query at the link's position", q)
+					}
 				}
 				if got := strings.Count(logs.String(), "next links name another address"); got != 1 || strings.Contains(logs.String(), "offset=10") {
 					t.Errorf("log %q: want one line saying so, without the link's query", logs.String())

@@ -2,6 +2,7 @@ package pagination
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -19,16 +20,13 @@ import (
 // walker holds the state of one walk through a list.
 type walker[T any] struct {
 	spec    Spec
-	seen    map[string]bool // next links already followed
-	fetched int             // items received so far
+	seen    map[[sha256.Size]byte]bool // next links already followed, by the hash of linkKey
+	fetched int                        // items received so far
 	pages   int
 	// firsts holds the first item of the last few pages: a page that starts
 	// with the same item as one of them repeats it (a server that ignores
 	// the position, or links that do not advance).
 	firsts [repeatWindow]*T
-	// rebased is set once a next link naming another address was asked on
-	// the client's base URL (and logged).
-	rebased bool
 }
 
 // repeatWindow is how many earlier pages a page is compared with.
@@ -127,7 +125,7 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 	followed := false // a next link was followed: the list is paginated by links
 	req := &core.Request{Method: "GET", Path: w.spec.Path, Query: q}
 	if first, err := w.spec.Client.URL(req); err == nil {
-		w.seen[linkKey(first)] = true // a next link back to the first page is a loop
+		w.seen[sha256.Sum256([]byte(linkKey(first)))] = true // a next link back to the first page is a loop
 	}
 	for {
 		if err := ctx.Err(); err != nil {
@@ -265,18 +263,18 @@ func (w *walker[T]) checkNext(ctx context.Context, raw string, req *core.Request
 		u = page.ResolveReference(u)
 	}
 	if !w.spec.Client.SameBase(u) {
-		own, ok := w.rebase(u)
+		own, ok := w.rebase(u, req)
 		if !ok {
 			return nil, fmt.Errorf("accounts: %s: %w", w.spec.Path, &core.RedirectError{Location: redactLink(u), Reason: core.ReasonForeign, NextLink: true})
 		}
-		if !w.rebased {
-			w.rebased = true
-			w.spec.Client.Log(ctx, slog.LevelWarn, "accounts: the server's next links name another address; asking the client's base URL for the pages they name",
-				slog.String("path", w.spec.Path), slog.String("link", redactLink(u)))
-		}
+		// Once per client and address: every walk would say it again.
+		w.spec.Client.LogOnce(ctx, "rebased next link "+u.Scheme+"://"+u.Host, slog.LevelWarn,
+			"accounts: the server's next links name another address; asking the client's base URL for the pages they name",
+			slog.String("path", w.spec.Path), slog.String("link", redactLink(u)))
 		u = own
 	}
-	key := linkKey(u)
+	// The hash bounds what the walk keeps per page, however long the links.
+	key := sha256.Sum256([]byte(linkKey(u)))
 	if w.seen[key] {
 		return nil, fmt.Errorf("accounts: %s: the server sent the same next link twice; stopped to avoid a loop", w.spec.Path)
 	}
@@ -285,26 +283,42 @@ func (w *walker[T]) checkNext(ctx context.Context, raw string, req *core.Request
 }
 
 // rebase returns the page a next link names on another scheme, host or base
-// path, asked on the client's own base URL: the link's query on the list's
-// path. A server writes such links when it does not know the address it is
-// reached at (Django behind a proxy, without USE_X_FORWARDED_HOST, or a proxy
-// that strips a path prefix). Only an http or https link without user info
-// whose path ends with the list's path is rebased; the request goes to the
-// client's base URL, never to the link's host.
-func (w *walker[T]) rebase(u *url.URL) (*url.URL, bool) {
+// path, asked on the client's own base URL: the list's path with the query of
+// the page that carried the link (req's), its paging parameters set as the
+// link sets them. A server writes such links when it does not know the
+// address it is reached at (Django behind a proxy, without
+// USE_X_FORWARDED_HOST, or a proxy that strips a path prefix). Only an http
+// or https link without user info whose path ends with the list's path is
+// rebased; nothing but the page's position is taken from it, and the request
+// goes to the client's base URL, never to the link's host.
+func (w *walker[T]) rebase(u *url.URL, req *core.Request) (*url.URL, bool) {
 	if u.User != nil || !(strings.EqualFold(u.Scheme, "http") || strings.EqualFold(u.Scheme, "https")) || u.Host == "" {
 		return nil, false
 	}
 	if p := u.EscapedPath(); p != "/"+w.spec.Path && !strings.HasSuffix(p, "/"+w.spec.Path) {
 		return nil, false
 	}
-	own, err := w.spec.Client.URL(&core.Request{Method: "GET", Path: w.spec.Path})
+	page, err := w.spec.Client.URL(req)
 	if err != nil {
 		return nil, false
 	}
-	own.RawQuery = u.RawQuery
+	q, link := page.Query(), u.Query()
+	for _, k := range pagingKeys {
+		if v, ok := link[k]; ok {
+			q[k] = v
+		} else {
+			q.Del(k)
+		}
+	}
+	own, err := w.spec.Client.URL(&core.Request{Method: "GET", Path: w.spec.Path, Query: q})
+	if err != nil {
+		return nil, false
+	}
 	return own, w.spec.Client.SameBase(own)
 }
+
+// pagingKeys are the parameters that name a page, in both paging styles.
+var pagingKeys = [...]string{"limit", "offset", "page", "page_size"}
 
 // linkKey identifies the page a link asks for: its path and its parameters in
 // a fixed order, so that a link repeating an earlier one with its parameters
