@@ -158,6 +158,12 @@
 // end of a bare-array list stops early against such a server; this one lets a
 // test see it happen (WithMaxPageSize(50), say).
 //
+// Links are absolute URLs built from the address the request came to, as
+// Django builds them. WithLinkAddress makes them name another address, as a
+// Django server behind a proxy writes them when it does not know how it is
+// reached (an internal host, http where the proxy ends TLS, no "/api/"
+// prefix).
+//
 // # Fault injection
 //
 // Off by default; set per server with WithFaults or SetFaults. A share of
