@@ -161,3 +161,22 @@ func TestRecoveryUserCreateDuplicateGroupIDs(t *testing.T) {
 		t.Fatalf("not recovered: %+v", u)
 	}
 }
+
+// TestRecoveryUserCreateDomainStoredInLowerCase: Django's create_user
+// stores an email's domain in lower case. A create that acted and lost its
+// answer is found by the address the server stored, not sent again (which
+// would make a second user, emails not being unique).
+func TestRecoveryUserCreateDomainStoredInLowerCase(t *testing.T) {
+	const usersURL = "https://api.test/api/accounts/users/"
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", usersURL, sequence(answer(502, ``)))
+	mt.RegisterResponder("GET", `=~^`+usersURL+`\?`, sequence(answer(200,
+		`[{"id":9,"uuid":"`+userUUID+`","email":"Ana.Smith@example.com","first_name":"Ana","last_name":"","groups":[],"is_active":true}]`)))
+	u, err := c.Users.Create(context.Background(), &users.CreateRequest{Email: "Ana.Smith@Example.COM", FirstName: "Ana"})
+	if err != nil || !u.Recovered || u.ID != 9 {
+		t.Fatalf("Create = %+v, %v; want the stored user, recovered", u, err)
+	}
+	if n := mt.GetCallCountInfo()["POST "+usersURL]; n != 1 {
+		t.Errorf("%d creates sent, want 1", n)
+	}
+}

@@ -370,3 +370,33 @@ func TestRecoveryARefusedResendWhoseLookupFailsIsUnsettled(t *testing.T) {
 		t.Errorf("calls %v; want create, lookup, create, lookup", info)
 	}
 }
+
+// TestRecoveryNeverResendsAfterASuccessAnswer: a create with a lookup
+// answered with a success the SDK cannot read (an empty 201, an HTML page
+// with 200) looks once and is never sent again: the server said it acted,
+// and a lookup that finds nothing proves nothing (users' emails are not
+// unique, so a second send could make a second user). The error matches
+// ErrMayHaveActed. (Invitations.Send sends again: the server's refusal of a
+// second invitation is its proof; the lost-answers tests cover it.)
+func TestRecoveryNeverResendsAfterASuccessAnswer(t *testing.T) {
+	for name, success := range map[string]struct {
+		status      int
+		body, ctype string
+	}{
+		"empty 201":     {201, ``, "application/json"},
+		"HTML with 200": {200, `<html><body>Please log in</body></html>`, "text/html"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, mt := newMockClient(t)
+			mt.RegisterResponder("POST", orgsURL, sequence(answer(success.status, success.body, "Content-Type", success.ctype)))
+			mt.RegisterResponder("GET", `=~^`+orgsURL+`\?`, sequence(answer(200, emptyPage)))
+			_, err := c.Organizations.Create(context.Background(), &organizations.CreateRequest{Name: "Acme", Slug: "acme"})
+			if !errors.Is(err, accounts.ErrMayHaveActed) {
+				t.Errorf("err = %v; want it to match ErrMayHaveActed", err)
+			}
+			if info := mt.GetCallCountInfo(); info["POST "+orgsURL] != 1 || mt.GetTotalCallCount() != 2 {
+				t.Errorf("calls %v; want the create and one lookup", info)
+			}
+		})
+	}
+}

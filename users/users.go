@@ -382,10 +382,13 @@ func (s *Service) Current(ctx context.Context, reqOpts ...RequestOption) (*User,
 //
 // When the answer is lost after the request may have reached the server (a 500,
 // a proxy's 502 or 504, a connection cut), Create looks the user up by email
-// (GET accounts/users/, searching for the address, then matching it exactly).
-// The one user with that email and every other field req sets (as the server
-// stores them) is the result, with Recovered set; none with the email, and
-// the user is created again; users with the email and other values, several
+// (GET accounts/users/, searching for the address, then matching the part
+// before the "@" exactly and the domain in any case, as Django's create_user
+// stores it in lower case). The one user with that email and every other
+// field req sets (as the server stores them) is the result, with Recovered
+// set; none with the email, and the user is created again, unless the lost
+// answer was a success the SDK could not read (an empty 201, an HTML page):
+// then it is not sent again, and the error matches accounts.ErrMayHaveActed; users with the email and other values, several
 // with every value sent (emails are not unique), or a failed lookup are an
 // *accounts.RecoveryError. A request without an email cannot be looked up:
 // its error then matches accounts.ErrMayHaveActed. accounts.WithoutRecovery
@@ -415,19 +418,32 @@ func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...Req
 	return u, err
 }
 
-// withEmail returns the users whose email is exactly email (Django keeps the
-// address as it was given; one that differs in case is another user's).
+// withEmail returns the users whose email is email as the server may store
+// it (see sameAddress).
 func (s *Service) withEmail(ctx context.Context, email string, opts []RequestOption) ([]*User, error) {
 	var out []*User
 	for u, err := range s.All(ctx, &ListOptions{Search: email}, opts...) {
 		if err != nil {
 			return nil, err
 		}
-		if u.Email == email {
+		if sameAddress(u.Email, email) {
 			out = append(out, u)
 		}
 	}
 	return out, nil
+}
+
+// sameAddress reports whether stored is the address sent as the server may
+// have stored it: the part before the last "@" exactly, the domain in any
+// case. Django's create_user stores the domain in lower case
+// (normalize_email); a model serializer keeps the address as given. A
+// local part that differs in case is another address.
+func sameAddress(stored, sent string) bool {
+	i, j := strings.LastIndex(stored, "@"), strings.LastIndex(sent, "@")
+	if i < 0 || j < 0 {
+		return stored == sent
+	}
+	return stored[:i] == sent[:j] && strings.EqualFold(stored[i+1:], sent[j+1:])
 }
 
 // sameUser reports whether u holds every field req sends, as the server

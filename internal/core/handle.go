@@ -157,8 +157,19 @@ func (k *call) acted(err error) error {
 }
 
 // actedError is a failure after which the server may have acted; errors.Is
-// matches it with apierror.ErrMayHaveActed.
+// matches it with apierror.ErrMayHaveActed. It is made only for a success
+// answer (2xx) the SDK could not read (see AnsweredSuccess).
 type actedError struct{ error }
+
+// AnsweredSuccess reports whether err is the failure to read a success
+// answer (2xx) of a call that is not idempotent: an empty or cut body, one
+// that is not the JSON expected (an HTML page with 200), one too large. The
+// server said it acted, or something on the way answered for it; sending the
+// call again could do it twice.
+func AnsweredSuccess(err error) bool {
+	var a *actedError
+	return errors.As(err, &a)
+}
 
 func (e *actedError) Unwrap() error        { return e.error }
 func (e *actedError) Is(target error) bool { return target == apierror.ErrMayHaveActed }

@@ -106,7 +106,9 @@ var errSeveral = errors.New("several objects hold the same key and every value s
 
 // Run makes the create described by cr. After a failure that may have
 // reached the server (core.MayHaveActed), unless the call's options say
-// WithoutRecovery, it looks the object up by its key, once per such failure:
+// WithoutRecovery, it looks the object up by its key, once per such failure
+// (after a success answer it could not read, core.AnsweredSuccess, a create
+// with a lookup looks once and is never sent again):
 // the one object holding every field sent is returned with recovered true;
 // none with the key, and the create is sent again, at most as many times as
 // the call's retry budget allows; objects with the key and other values,
@@ -204,6 +206,22 @@ func Run[T any](ctx context.Context, c *core.Client, opts []requestconfig.Option
 			return nil, false, err
 		}
 		acted = err
+		if core.AnsweredSuccess(err) && cr.Find != nil {
+			// A success answer the SDK could not read: the server said it
+			// acted (or a page answered for it). A lookup may find the
+			// object; not finding it proves nothing, and sending again
+			// could make a second one where keys are not unique (users'
+			// emails). A create proven by Refused is sent again: the
+			// server's refusal of a second one is the proof.
+			found, lerr := lookAgain(sends, "found by its key after a success answer")
+			switch {
+			case lerr != nil:
+				return nil, false, &core.RecoveryError{Lookup: cr.Lookup, Err: err, LookupErr: lerr}
+			case found != nil:
+				return found, true, nil
+			}
+			return nil, false, err
+		}
 		if cr.Find != nil {
 			found, lerr := lookAgain(sends, "found by its key")
 			if lerr != nil {
