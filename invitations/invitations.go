@@ -264,7 +264,8 @@ func init() {
 // nothing (429, or 503 with Retry-After) or the connection failed before the
 // request was sent, so a retry never sends a second invitation. When the
 // answer is lost after the request may have reached the server (a 500, a
-// proxy's 502 or 504, a connection cut), Send sends it again: the server
+// proxy's 502 or 504, a connection cut, a success answer the SDK cannot
+// read), Send sends it again: the server
 // refuses a second invitation to the same address as already pending, which
 // proves the first one arrived, and Send then returns the invitation with
 // Recovered set and no ID (the API gave none). Any other failure of sending

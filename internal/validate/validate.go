@@ -105,21 +105,24 @@ func UUID(field, v string) error {
 
 // Length refuses a string with fewer than lo or more than hi characters, and
 // what Text refuses. When lo is at least 1 it also refuses a string of only
-// white space, which the server trims to nothing (see NotEmpty).
+// white space, which the server trims to nothing (see NotEmpty). The most is
+// counted once surrounding white space is trimmed, as Django REST
+// framework's CharField trims before it checks max_length.
 func Length(field, v string, lo, hi int) error {
 	if err := Text(field, v); err != nil {
 		return err
 	}
 	n := utf8.RuneCountInString(v)
+	kept := utf8.RuneCountInString(strings.TrimSpace(v))
 	switch {
 	case n < lo && lo == 1:
 		return apierror.Invalid(field, "must not be empty")
-	case lo >= 1 && strings.TrimSpace(v) == "":
+	case lo >= 1 && kept == 0:
 		return apierror.Invalid(field, "must not be blank (only white space)")
 	case n < lo:
 		return apierror.Invalid(field, "must have at least %d characters, has %d", lo, n)
-	case n > hi:
-		return apierror.Invalid(field, "must have at most %d characters, has %d", hi, n)
+	case kept > hi:
+		return apierror.Invalid(field, "must have at most %d characters (surrounding white space aside), has %d", hi, kept)
 	}
 	return nil
 }

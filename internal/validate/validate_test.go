@@ -81,6 +81,8 @@ func TestChecks(t *testing.T) {
 		{"length blank", Length("name", "   ", 1, 200), true},
 		{"length blank ok when optional", Length("first_name", "   ", 0, 150), false},
 		{"length padded ok", Length("name", " Green ", 1, 200), false},
+		{"length max padded ok", Length("name", " "+strings.Repeat("a", 200)+" \n", 1, 200), false}, // the server trims, then counts
+		{"length over padded", Length("name", " "+strings.Repeat("a", 201)+" ", 1, 200), true},
 		{"text ok", Text("search", "grün harbor\t"), false},
 		{"text empty ok", Text("search", ""), false},
 		{"text nul", Text("search", "green\x00"), true},
