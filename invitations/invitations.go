@@ -25,7 +25,6 @@ import (
 	"encoding/json"
 	"errors"
 	"iter"
-	"strings"
 	"time"
 
 	"github.com/coolset-go/sdk/internal/core"
@@ -339,7 +338,9 @@ func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...Request
 // same invitee identifier and, when req sets one, the same role. Found, it is
 // the result, with Recovered set (also when it was pending before the call:
 // the server keeps one pending invitation per identifier, so the state asked
-// for holds); absent, the invitation is sent again. When the lookup fails or
+// for holds); absent, the invitation is sent again, unless the lost answer
+// was a success the SDK could not read (then the error, matching
+// accounts.ErrMayHaveActed, is returned). When the lookup fails or
 // finds only other invitations for the identifier, the error is an
 // *accounts.RecoveryError. The API has no
 // filter for the lookup, so it walks every invitation. accounts.WithoutRecovery
@@ -356,7 +357,7 @@ func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...Req
 			return inv, recognise(err, "invitee_identifier")
 		},
 		Find: func(ctx context.Context, opts []RequestOption) ([]*Invitation, error) {
-			return s.withIdentifier(ctx, strings.TrimSpace(req.InviteeIdentifier), opts)
+			return s.withIdentifier(ctx, validate.Trim(req.InviteeIdentifier), opts)
 		},
 		Same: func(inv *Invitation) bool {
 			// A role left to the server's default matches any role; an

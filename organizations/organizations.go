@@ -12,7 +12,6 @@ import (
 	"context"
 	"errors"
 	"iter"
-	"strings"
 
 	"github.com/coolset-go/sdk/internal/core"
 	"github.com/coolset-go/sdk/internal/endpoints"
@@ -204,8 +203,9 @@ func (s *Service) All(ctx context.Context, opts *ListOptions, reqOpts ...Request
 // its slug (GET accounts/organizations/, filtered by slug). One with req's slug
 // and name is the result, with Recovered set (also when it existed before the
 // call: slugs are unique, so the server would have refused to create it
-// again, and the state asked for holds); none, and it is created again;
-// one with the slug and another name is an *accounts.RecoveryError, as is a
+// again, and the state asked for holds); none, and it is created again,
+// unless the lost answer was a success the SDK could not read (then the
+// error, matching accounts.ErrMayHaveActed, is returned); one with the slug and another name is an *accounts.RecoveryError, as is a
 // failed lookup. accounts.WithoutRecovery turns the lookup off.
 func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...RequestOption) (*Organization, error) {
 	if err := req.Validate(); err != nil {
@@ -221,7 +221,7 @@ func (s *Service) Create(ctx context.Context, req *CreateRequest, reqOpts ...Req
 			return s.withSlug(ctx, req.Slug, opts)
 		},
 		// The server trims the name, as DRF's CharField does.
-		Same: func(o *Organization) bool { return o.Name == strings.TrimSpace(req.Name) },
+		Same: func(o *Organization) bool { return o.Name == validate.Trim(req.Name) },
 	})
 	if recovered {
 		o.Recovered = true

@@ -450,8 +450,8 @@ func sameAddress(stored, sent string) bool {
 // stores it (names trimmed, groups as a set), where the answer carries the
 // field (a limit/offset server lists profiles without groups or is_active).
 func sameUser(u *User, req *CreateRequest) bool {
-	return (req.FirstName == "" || u.FirstName == strings.TrimSpace(req.FirstName)) &&
-		(req.LastName == "" || u.LastName == strings.TrimSpace(req.LastName)) &&
+	return (req.FirstName == "" || u.FirstName == validate.Trim(req.FirstName)) &&
+		(req.LastName == "" || u.LastName == validate.Trim(req.LastName)) &&
 		(len(req.Groups) == 0 || u.Groups == nil || sameGroups(u.Groups, req.Groups)) &&
 		(req.IsActive == nil || u.IsActive == nil || *u.IsActive == *req.IsActive)
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -872,5 +873,43 @@ func TestAllAsksItsOwnBaseForLinksNamingAnotherAddress(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestAllAsksItsOwnBaseForCursorLinks: Django REST framework's
+// CursorPagination names a page by its cursor; a cursor link naming another
+// address keeps its cursor when asked on the base URL. Links naming a new
+// address on every page (pods behind a proxy) give one warning.
+func TestAllAsksItsOwnBaseForCursorLinks(t *testing.T) {
+	var logs strings.Builder
+	mt := httpmock.NewMockTransport()
+	mt.RegisterNoResponder(httpmock.NewNotFoundResponder(t.Fatal))
+	u, _ := url.Parse(base)
+	c, err := core.New(core.Config{BaseURL: u, HTTPClient: &http.Client{Transport: mt}, Retry: core.RetryPolicy{MaxRetries: -1},
+		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var queries []string
+	mt.RegisterResponder("GET", base+"things", func(r *http.Request) (*http.Response, error) {
+		queries = append(queries, r.URL.RawQuery)
+		switch r.URL.Query().Get("cursor") {
+		case "":
+			return httpmock.NewStringResponse(200, `{"next":"http://pod-0.internal/api/things?cursor=c10","previous":null,"results":`+items(0, 10)+`}`), nil
+		case "c10":
+			return httpmock.NewStringResponse(200, `{"next":"http://pod-1.internal/api/things?cursor=c20","previous":"http://pod-1.internal/api/things?cursor=p0","results":`+items(10, 20)+`}`), nil
+		}
+		return httpmock.NewStringResponse(200, `{"next":null,"previous":"http://pod-2.internal/api/things?cursor=p1","results":`+items(20, 25)+`}`), nil
+	})
+	ids, err := collect(t, pagination.All[item](context.Background(), pagination.Spec{Client: c, Path: "things", ServerSized: true}))
+	if err != nil {
+		t.Fatalf("after %d items: %v", len(ids), err)
+	}
+	checkIDs(t, ids, 25)
+	if want := []string{"", "cursor=c10", "cursor=c20"}; !slices.Equal(queries, want) {
+		t.Errorf("queries %q, want %q", queries, want)
+	}
+	if got := strings.Count(logs.String(), "next links name another address"); got != 1 {
+		t.Errorf("%d warnings, want 1: %s", got, logs.String())
 	}
 }

@@ -267,8 +267,9 @@ func (w *walker[T]) checkNext(ctx context.Context, raw string, req *core.Request
 		if !ok {
 			return nil, fmt.Errorf("accounts: %s: %w", w.spec.Path, &core.RedirectError{Location: redactLink(u), Reason: core.ReasonForeign, NextLink: true})
 		}
-		// Once per client and address: every walk would say it again.
-		w.spec.Client.LogOnce(ctx, "rebased next link "+u.Scheme+"://"+u.Host, slog.LevelWarn,
+		// Once per client: every walk would say it again. (A key per
+		// address would grow with every address a server names.)
+		w.spec.Client.LogOnce(ctx, "rebased next links", slog.LevelWarn,
 			"accounts: the server's next links name another address; asking the client's base URL for the pages they name",
 			slog.String("path", w.spec.Path), slog.String("link", redactLink(u)))
 		u = own
@@ -317,8 +318,9 @@ func (w *walker[T]) rebase(u *url.URL, req *core.Request) (*url.URL, bool) {
 	return own, w.spec.Client.SameBase(own)
 }
 
-// pagingKeys are the parameters that name a page, in both paging styles.
-var pagingKeys = [...]string{"limit", "offset", "page", "page_size"}
+// pagingKeys are the parameters that name a page: both paging styles', and
+// the cursor of Django REST framework's CursorPagination.
+var pagingKeys = [...]string{"limit", "offset", "page", "page_size", "cursor"}
 
 // linkKey identifies the page a link asks for: its path and its parameters in
 // a fixed order, so that a link repeating an earlier one with its parameters

@@ -57,6 +57,13 @@ func Text(field, v string) error {
 	return nil
 }
 
+// Trim removes the white space around v as the server does: Django REST
+// framework's CharField trims with Python's str.strip, whose white space is
+// Go's (unicode.IsSpace) and the separators U+001C to U+001F.
+func Trim(v string) string {
+	return strings.TrimFunc(v, func(r rune) bool { return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f) })
+}
+
 // NotEmpty refuses an empty string, and one of only white space: Django REST
 // framework trims a string field before checking it, so the server would
 // refuse it as blank. It refuses what Text refuses too.
@@ -67,7 +74,7 @@ func NotEmpty(field, v string) error {
 	if err := Text(field, v); err != nil {
 		return err
 	}
-	if strings.TrimSpace(v) == "" {
+	if Trim(v) == "" {
 		return apierror.Invalid(field, "must not be blank (only white space)")
 	}
 	return nil
@@ -113,7 +120,7 @@ func Length(field, v string, lo, hi int) error {
 		return err
 	}
 	n := utf8.RuneCountInString(v)
-	kept := utf8.RuneCountInString(strings.TrimSpace(v))
+	kept := utf8.RuneCountInString(Trim(v))
 	switch {
 	case n < lo && lo == 1:
 		return apierror.Invalid(field, "must not be empty")

@@ -83,6 +83,8 @@ func TestChecks(t *testing.T) {
 		{"length padded ok", Length("name", " Green ", 1, 200), false},
 		{"length max padded ok", Length("name", " "+strings.Repeat("a", 200)+" \n", 1, 200), false}, // the server trims, then counts
 		{"length over padded", Length("name", " "+strings.Repeat("a", 201)+" ", 1, 200), true},
+		{"length padded with separators ok", Length("first_name", "\x1c"+strings.Repeat("a", 150)+"\x1f", 0, 150), false}, // Python's strip removes them
+		{"length blank with separators", Length("name", "\x1c\x1f", 1, 200), true},
 		{"text ok", Text("search", "grün harbor\t"), false},
 		{"text empty ok", Text("search", ""), false},
 		{"text nul", Text("search", "green\x00"), true},
