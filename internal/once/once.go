@@ -159,11 +159,8 @@ func Run[T any](ctx context.Context, c *core.Client, opts []requestconfig.Option
 	}
 
 	budget := c.RetryBudget(opts)
-	// unsettled is the failure of a send that may have acted, while no
-	// lookup has settled whether it did (a create without one is settled
-	// only by Refused).
-	var unsettled error
-	// acted is the failure of the last send that may have acted.
+	// acted is the failure of the last send that may have acted. Without a
+	// lookup (Find) nothing but Refused settles it.
 	var acted error
 	for sends := 1; ; sends++ {
 		v, err = cr.Send(ctx, send)
@@ -177,11 +174,11 @@ func Run[T any](ctx context.Context, c *core.Client, opts []requestconfig.Option
 				return v, true, nil
 			}
 		}
-		if unsettled != nil && !core.MayHaveActed(err) {
+		if cr.Find == nil && acted != nil && !core.MayHaveActed(err) {
 			// An earlier send may have acted, and this one's failure (a
 			// refusal in other words than Refused knows, a 403, the end of
 			// the context) says neither that it did nor that it did not.
-			return nil, false, &core.RecoveryError{Lookup: cr.Lookup, Err: unsettled, LookupErr: err}
+			return nil, false, &core.RecoveryError{Lookup: cr.Lookup, Err: acted, LookupErr: err}
 		}
 		if sends > 1 && cr.Find != nil && refused(err) && ctx.Err() == nil {
 			// A send after a lost answer was refused (say, "slug already
@@ -230,8 +227,6 @@ func Run[T any](ctx context.Context, c *core.Client, opts []requestconfig.Option
 			if found != nil {
 				return found, true, nil
 			}
-		} else {
-			unsettled = err
 		}
 		if sends > budget {
 			return nil, false, err
