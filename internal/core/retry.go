@@ -105,24 +105,25 @@ func classify(idem bool, resp *http.Response, err error) verdict {
 		return verdict{}
 	}
 	v := verdict{reason: resp.Status}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable,
-		http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
-		// Only an answer the policy may retry needs its Retry-After.
+	// Only an answer the policy may retry needs its Retry-After.
+	readWait := func() {
 		v.serverWait, v.hasWait = apierror.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
+		readWait()
 		v.retry = true
 	case http.StatusServiceUnavailable:
 		// With Retry-After the server promises it did nothing: even a POST
 		// may be sent again.
+		readWait()
 		v.retry = idem || v.hasWait
 		v.ambiguous = !v.hasWait
 	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
 		// Django's HTML 500 page, a proxy's 502 or 504: the server may have
 		// acted before failing, so only a call whose repetition changes
 		// nothing is sent again.
+		readWait()
 		v.retry, v.ambiguous = idem, true
 	}
 	return v
