@@ -161,6 +161,9 @@ func (k *call) acted(err error) error {
 // answer (2xx) the SDK could not read (see AnsweredSuccess).
 type actedError struct{ error }
 
+func (e *actedError) Unwrap() error        { return e.error }
+func (e *actedError) Is(target error) bool { return target == apierror.ErrMayHaveActed }
+
 // AnsweredSuccess reports whether err is the failure to read a success
 // answer (2xx) of a call that is not idempotent: an empty or cut body, one
 // that is not the JSON expected (an HTML page with 200), one too large. The
@@ -170,6 +173,3 @@ func AnsweredSuccess(err error) bool {
 	var a *actedError
 	return errors.As(err, &a)
 }
-
-func (e *actedError) Unwrap() error        { return e.error }
-func (e *actedError) Is(target error) bool { return target == apierror.ErrMayHaveActed }
