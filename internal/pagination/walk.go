@@ -20,7 +20,7 @@ import (
 // walker holds the state of one walk through a list.
 type walker[T any] struct {
 	spec    Spec
-	seen    map[[sha256.Size]byte]bool // next links already followed, by the hash of linkKey
+	seen    map[[sha256.Size]byte]bool // next links already followed, by linkKey
 	fetched int                        // items received so far
 	pages   int
 	// firsts holds the first item of the last few pages: a page that starts
@@ -121,11 +121,10 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 	}
 
 	ahead := requestconfig.Apply(w.spec.Options).Ahead(DefaultPrefetch)
-	firstQuery := q   // later pages' queries are copies
-	followed := false // a next link was followed: the list is paginated by links
+	firstQuery := q // later pages' queries are copies
 	req := &core.Request{Method: "GET", Path: w.spec.Path, Query: q}
 	if first, err := w.spec.Client.URL(req); err == nil {
-		w.seen[sha256.Sum256([]byte(linkKey(first)))] = true // a next link back to the first page is a loop
+		w.seen[linkKey(first)] = true // a next link back to the first page is a loop
 	}
 	for {
 		if err := ctx.Err(); err != nil {
@@ -167,10 +166,9 @@ func (w *walker[T]) run(ctx context.Context, yield func(*T, error) bool) error {
 				return nextErr
 			}
 			req = &core.Request{Method: "GET", URL: next}
-			followed = true
 			continue
 		}
-		if followed {
+		if req.URL != nil { // this page came from a next link
 			// Offsets counted from here would start again at the first
 			// page: the position so far is in the links the server sent.
 			return fmt.Errorf("accounts: %s: page %d has no count or links after pages that had them; stopped rather than guess whether the list goes on", w.spec.Path, w.pages)
@@ -274,8 +272,7 @@ func (w *walker[T]) checkNext(ctx context.Context, raw string, req *core.Request
 			slog.String("path", w.spec.Path), slog.String("link", redactLink(u)))
 		u = own
 	}
-	// The hash bounds what the walk keeps per page, however long the links.
-	key := sha256.Sum256([]byte(linkKey(u)))
+	key := linkKey(u)
 	if w.seen[key] {
 		return nil, fmt.Errorf("accounts: %s: the server sent the same next link twice; stopped to avoid a loop", w.spec.Path)
 	}
@@ -322,11 +319,12 @@ func (w *walker[T]) rebase(u *url.URL, req *core.Request) (*url.URL, bool) {
 // the cursor of Django REST framework's CursorPagination.
 var pagingKeys = [...]string{"limit", "offset", "page", "page_size", "cursor"}
 
-// linkKey identifies the page a link asks for: its path and its parameters in
-// a fixed order, so that a link repeating an earlier one with its parameters
-// reordered is still seen as a repeat. The host is not part of it: only links
-// on the client's base URL are followed.
-func linkKey(u *url.URL) string {
+// linkKey identifies the page a link asks for: the SHA-256 of its path and its
+// parameters in a fixed order, so that a link repeating an earlier one with
+// its parameters reordered is still seen as a repeat, and a walk keeps 32
+// bytes a page however long the server's links. The host is not part of it:
+// only links on the client's base URL are followed.
+func linkKey(u *url.URL) [sha256.Size]byte {
 	// Each pair unescaped where it can be (so "%40" and "@" agree) and kept
 	// raw where it cannot: url.ParseQuery would drop such a pair, and two
 	// different links could then look the same.
@@ -342,7 +340,7 @@ func linkKey(u *url.URL) string {
 		pairs[i] = k + "\x01" + v
 	}
 	slices.Sort(pairs)
-	return u.EscapedPath() + "?" + strings.Join(pairs, "\x00")
+	return sha256.Sum256([]byte(u.EscapedPath() + "?" + strings.Join(pairs, "\x00")))
 }
 
 func redactLink(u *url.URL) string {
