@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -41,7 +42,7 @@ func (f charField) read(body map[string]any, key string) (value string, ok bool,
 	default:
 		return "", false, "Not a valid string."
 	}
-	s = strings.TrimSpace(s)
+	s = pythonStrip(s)
 	if s == "" && !f.allowBlank {
 		return "", false, "This field may not be blank."
 	}
@@ -49,6 +50,14 @@ func (f charField) read(body map[string]any, key string) (value string, ok bool,
 		return "", false, fmt.Sprintf("Ensure this field has no more than %d characters.", f.maxLen)
 	}
 	return s, true, ""
+}
+
+// pythonStrip trims s as Python's str.strip does, which DRF's CharField
+// calls: Unicode white space, and the separators U+001C to U+001F that Python
+// counts as white space and Go does not. (The fake keeps its own copy rather
+// than the SDK's: it is the judge the SDK is tested against.)
+func pythonStrip(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f) })
 }
 
 // jsonNumberText renders a JSON number as Python's str does for the number

@@ -22,6 +22,8 @@ func TestCharFields(t *testing.T) {
 		{"org length after trimming", "POST", "/api/accounts/organizations/", `{"name":" ` + strings.Repeat("n", 200) + ` ","slug":"long-trim"}`, 201, `"slug":"long-trim"`},
 		{"org too long after trimming", "POST", "/api/accounts/organizations/", `{"name":"` + strings.Repeat("n", 201) + `","slug":"x"}`, 400, "no more than 200"},
 		{"org blank after trimming", "POST", "/api/accounts/organizations/", `{"name":"\t\n ","slug":"x"}`, 400, `{"name":["This field may not be blank."]}`},
+		{"org separators are white space", "POST", "/api/accounts/organizations/", `{"name":"\u001c\u001f","slug":"x"}`, 400, `{"name":["This field may not be blank."]}`},
+		{"user name length after trimming separators", "PATCH", userPath, `{"first_name":"\u001c` + strings.Repeat("n", 150) + `\u001f"}`, 200, `"first_name":"` + strings.Repeat("n", 150) + `"`},
 		{"org number as text", "POST", "/api/accounts/organizations/", `{"name":123,"slug":456}`, 201, `"name":"123","slug":"456"`},
 		{"org boolean", "POST", "/api/accounts/organizations/", `{"name":true,"slug":"x"}`, 400, `{"name":["Not a valid string."]}`},
 		{"org object", "POST", "/api/accounts/organizations/", `{"name":{},"slug":"x"}`, 400, `{"name":["Not a valid string."]}`},
